@@ -1,0 +1,1 @@
+"""Persistence: Piccolo tables, migrations and transaction helpers."""

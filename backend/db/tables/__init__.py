@@ -1,0 +1,47 @@
+"""All Piccolo tables. Names stay lower-case ASCII, ≤ 30 characters and free of reserved words,
+so that the schema ports to PostgreSQL-compatible domestic databases (达梦、人大金仓、openGauss)."""
+
+from backend.db.tables.accounts import Account, AuditEvent, Notification
+from backend.db.tables.enterprises import Enterprise
+from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
+from backend.db.tables.scores import ScoreAdjustment
+from backend.db.tables.submissions import (
+    Exemption,
+    Review,
+    Submission,
+    SubmissionFile,
+    SubmissionVersion,
+)
+
+ALL_TABLES = (
+    Enterprise,
+    Account,
+    Programme,
+    ReferenceItem,
+    Obligation,
+    Submission,
+    SubmissionVersion,
+    SubmissionFile,
+    Review,
+    Exemption,
+    ScoreAdjustment,
+    AuditEvent,
+    Notification,
+)
+
+__all__ = [
+    "ALL_TABLES",
+    "Account",
+    "AuditEvent",
+    "Enterprise",
+    "Exemption",
+    "Notification",
+    "Obligation",
+    "Programme",
+    "ReferenceItem",
+    "Review",
+    "ScoreAdjustment",
+    "Submission",
+    "SubmissionFile",
+    "SubmissionVersion",
+]

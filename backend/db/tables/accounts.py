@@ -1,0 +1,50 @@
+"""Accounts, the audit trail and in-app notifications."""
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.db.tables.enterprises import Enterprise
+
+
+class Account(Table, tablename="account"):
+    username = Varchar(length=60, unique=True)
+    display_name = Varchar(length=60, default="")
+    role = Varchar(length=20)
+    enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, null=True)
+    password_hash = Varchar(length=255, default="")
+    active = Boolean(default=True)
+    must_change_password = Boolean(default=True)
+    password_changed_at = Timestamptz(null=True, default=None)
+    failed_logins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only; each row carries the hash of the previous one so that edits are detectable."""
+
+    occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=60, default="")
+    enterprise_id = Integer(null=True, index=True)
+    ip = Varchar(length=45, default="")
+    action = Varchar(length=40, index=True)
+    entity = Varchar(length=40, default="")
+    entity_id = Varchar(length=40, default="")
+    changes = JSON(default="{}")
+    prev_hash = Varchar(length=64, default="")
+    row_hash = Varchar(length=64, default="")
+
+
+class Notification(Table, tablename="notification"):
+    recipient = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True, index=True)
+    enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, null=True)
+    kind = Varchar(length=30)
+    title = Varchar(length=200)
+    body = Text(default="")
+    link = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    read_at = Timestamptz(null=True, default=None)

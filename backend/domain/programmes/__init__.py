@@ -1,0 +1,1 @@
+"""Programmes and their obligations, loaded from seed data files."""

@@ -1,0 +1,147 @@
+"""The status of one enterprise × obligation cell at an instant, as a pure function.
+
+Only facts that existed at `as_of` count: a version submitted later, a review released later or
+an exemption granted later is invisible, so any past (or future) date can be replayed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from backend.lib.timeutil import deadline_of, local_date
+from backend.rules.workdays import subtract_workdays
+
+
+class Status(StrEnum):
+    NOT_DUE = "not_due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    APPROVED_LATE = "approved_late"
+    EXEMPT = "exempt"
+
+
+STATUS_LABELS: dict[str, str] = {
+    Status.NOT_DUE: "未到期",
+    Status.DUE_SOON: "临期",
+    Status.OVERDUE: "逾期未报",
+    Status.SUBMITTED: "已报送待审",
+    Status.RETURNED: "退回待改",
+    Status.APPROVED: "已通过",
+    Status.APPROVED_LATE: "逾期通过",
+    Status.EXEMPT: "不适用",
+}
+# The word written in a board cell, short enough for a narrow column.
+STATUS_SHORT: dict[str, str] = {
+    Status.NOT_DUE: "未到期",
+    Status.DUE_SOON: "临期",
+    Status.OVERDUE: "逾期",
+    Status.SUBMITTED: "待审",
+    Status.RETURNED: "退回",
+    Status.APPROVED: "通过",
+    Status.APPROVED_LATE: "逾期过",
+    Status.EXEMPT: "不适用",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionFact:
+    version_no: int
+    submitted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFact:
+    version_no: int
+    decision: str  # approve | return | reopen
+    released_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionFact:
+    kind: str  # exempt | extension
+    granted_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+    extended_to: dt.date | None = None
+
+    def in_force(self, as_of: dt.datetime) -> bool:
+        return self.granted_at <= as_of and (self.revoked_at is None or self.revoked_at > as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class CellState:
+    status: Status
+    due_on: dt.date  # the effective due date (after any extension in force)
+    submitted_at: dt.datetime | None = None  # the first submission: timeliness is measured on it
+    last_submitted_at: dt.datetime | None = None
+    version_no: int = 0
+    days_late: int = 0  # calendar days past the due date (of the first submission, or to as_of)
+
+
+@lru_cache(maxsize=8192)
+def due_soon_from(due_on: dt.date, window_workdays: int) -> dt.date:
+    return subtract_workdays(due_on, window_workdays)
+
+
+def _effective_due(
+    due_on: dt.date, exemptions: Sequence[ExemptionFact], as_of: dt.datetime
+) -> dt.date:
+    extended = [
+        e.extended_to
+        for e in exemptions
+        if e.kind == "extension" and e.extended_to is not None and e.in_force(as_of)
+    ]
+    return max(extended) if extended else due_on
+
+
+def cell_status(
+    due_on: dt.date,
+    as_of: dt.datetime,
+    versions: Sequence[VersionFact] = (),
+    reviews: Sequence[ReviewFact] = (),
+    exemptions: Sequence[ExemptionFact] = (),
+    window_workdays: int = 5,
+) -> CellState:
+    if any(e.kind == "exempt" and e.in_force(as_of) for e in exemptions):
+        return CellState(Status.EXEMPT, due_on)
+    effective_due = _effective_due(due_on, exemptions, as_of) if exemptions else due_on
+    deadline = deadline_of(effective_due)
+
+    seen = [v for v in versions if v.submitted_at <= as_of]
+    if not seen:
+        if as_of > deadline:
+            days = (local_date(as_of) - effective_due).days
+            return CellState(Status.OVERDUE, effective_due, days_late=days)
+        if local_date(as_of) >= due_soon_from(effective_due, window_workdays):
+            return CellState(Status.DUE_SOON, effective_due)
+        return CellState(Status.NOT_DUE, effective_due)
+
+    first = min(seen, key=lambda v: v.submitted_at)
+    latest = max(seen, key=lambda v: v.version_no)
+    on_time = first.submitted_at <= deadline
+    late_days = 0 if on_time else (local_date(first.submitted_at) - effective_due).days
+
+    decisions = [
+        r for r in reviews if r.version_no == latest.version_no and r.released_at <= as_of
+    ]
+    if not decisions:
+        status = Status.SUBMITTED
+    else:
+        last = max(decisions, key=lambda r: r.released_at)
+        if last.decision == "approve":
+            status = Status.APPROVED if on_time else Status.APPROVED_LATE
+        else:  # a return, or SASAC reopening an approved version, asks for a new version
+            status = Status.RETURNED
+    return CellState(
+        status,
+        effective_due,
+        submitted_at=first.submitted_at,
+        last_submitted_at=latest.submitted_at,
+        version_no=latest.version_no,
+        days_late=late_days,
+    )

@@ -1,0 +1,86 @@
+"""Settings read from the environment once, with safe embedded defaults (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = _env(name).lower()
+    return raw in {"1", "true", "yes", "on"} if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    redis_url: str
+    storage_dir: Path
+    secret_key: str
+    max_upload_mb: int
+    due_soon_workdays: int
+    environment: str
+    debug: bool
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
+    templates_dir: Path = field(default=ROOT_DIR / "templates")
+    static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
+    seed_dir: Path = field(default=ROOT_DIR / "seed")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        var_dir = Path(_env("HEGUI_VAR_DIR") or ROOT_DIR / "var")
+        environment = _env("HEGUI_ENV", "development")
+        return cls(
+            var_dir=var_dir,
+            database_url=_env("DATABASE_URL") or f"sqlite:///{var_dir / 'hegui.sqlite3'}",
+            redis_url=_env("REDIS_URL"),
+            storage_dir=Path(_env("STORAGE_DIR") or var_dir / "storage"),
+            # A random key per process is safe for development; production must set one.
+            secret_key=_env("SECRET_KEY") or secrets.token_hex(32),
+            max_upload_mb=_env_int("MAX_UPLOAD_MB", 200),
+            due_soon_workdays=_env_int("DUE_SOON_WORKDAYS", 5),
+            environment=environment,
+            # Debug pages show tracebacks, so production can never turn them on.
+            debug=_env_bool("HEGUI_DEBUG") and environment != "production",
+            smtp_host=_env("SMTP_HOST"),
+            smtp_port=_env_int("SMTP_PORT", 25),
+            smtp_user=_env("SMTP_USER"),
+            smtp_password=_env("SMTP_PASSWORD"),
+            smtp_from=_env("SMTP_FROM"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

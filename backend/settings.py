@@ -41,6 +41,8 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_from: str
+    allow_remote: bool
+    secret_key_from_env: bool
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
@@ -78,6 +80,8 @@ class Settings:
             smtp_user=_env("SMTP_USER"),
             smtp_password=_env("SMTP_PASSWORD"),
             smtp_from=_env("SMTP_FROM"),
+            allow_remote=_env_bool("HEGUI_ALLOW_REMOTE"),
+            secret_key_from_env=bool(_env("SECRET_KEY")),
         )
 
 

@@ -126,9 +126,7 @@ def cell_status(
     on_time = first.submitted_at <= deadline
     late_days = 0 if on_time else (local_date(first.submitted_at) - effective_due).days
 
-    decisions = [
-        r for r in reviews if r.version_no == latest.version_no and r.released_at <= as_of
-    ]
+    decisions = [r for r in reviews if r.version_no == latest.version_no and r.released_at <= as_of]
     if not decisions:
         status = Status.SUBMITTED
     else:

@@ -1,6 +1,16 @@
 """Programmes (工作方案), their dated obligations (节点任务) and reference lists."""
 
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Real, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Real,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table

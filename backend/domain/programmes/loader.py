@@ -145,6 +145,5 @@ async def _upsert_obligations(programme_id: int, rows: list[dict[str, Any]]) -> 
 
 async def load_all_programmes(seed_dir: Path) -> list[LoadResult]:
     return [
-        await load_programme_file(path)
-        for path in sorted((seed_dir / "programmes").glob("*.json"))
+        await load_programme_file(path) for path in sorted((seed_dir / "programmes").glob("*.json"))
     ]

@@ -1,0 +1,72 @@
+"""The application factory: `uvicorn backend.app:create_app --factory` or `hegui serve`."""
+
+from __future__ import annotations
+
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from backend.db.lifespan import db_lifespan
+from backend.domain.board.api import BoardApiController
+from backend.domain.board.controllers import BoardController, home
+from backend.domain.enterprises.api import EnterpriseApiController
+from backend.domain.enterprises.controllers import EnterpriseController
+from backend.domain.programmes.api import ProgrammeApiController
+from backend.settings import Settings, get_settings
+from backend.web import templating
+from backend.web.errors import http_error_handler
+from backend.web.middleware import loopback_only_middleware, security_headers_middleware
+
+
+@get("/healthz", include_in_schema=False)
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    middleware = [DefineMiddleware(security_headers_middleware)]
+    if not settings.allow_remote:
+        middleware.insert(0, DefineMiddleware(loopback_only_middleware))
+    return Litestar(
+        route_handlers=[
+            home,
+            healthz,
+            BoardController,
+            EnterpriseController,
+            BoardApiController,
+            EnterpriseApiController,
+            ProgrammeApiController,
+            create_static_files_router(
+                path="/static",
+                directories=[settings.static_dir],
+                name="static",
+                include_in_schema=False,
+            ),
+        ],
+        template_config=TemplateConfig(
+            directory=settings.templates_dir,
+            engine=JinjaTemplateEngine,
+            engine_callback=templating.configure,
+        ),
+        plugins=[HTMXPlugin()],
+        middleware=middleware,
+        lifespan=[db_lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Hegui 合规督导 API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        exception_handlers={Exception: http_error_handler},
+        compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
+        logging_config=LoggingConfig(log_exceptions="debug"),
+        debug=settings.debug,
+    )

@@ -1,0 +1,100 @@
+"""The `hegui` command line: serve, migrate, seed, worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+
+from backend.settings import get_settings
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _with_db(coro_factory):
+    from backend.db.lifespan import db_lifespan
+
+    async with db_lifespan():
+        return await coro_factory()
+
+
+@click.group(help="Hegui 合规督导：市属国有企业合规管理工作督导系统")
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+
+
+@main.command(help="执行数据库迁移（SQLite 或 DATABASE_URL 指向的 PostgreSQL）。")
+def migrate() -> None:
+    from backend.bootstrap import migrate as run_migrate
+
+    _run(_with_db(run_migrate))
+    click.echo("数据库迁移完成。")
+
+
+@main.command(help="载入工作方案数据；--demo 同时载入演示数据（仅在数据库为空时）。")
+@click.option("--demo", is_flag=True, help="载入演示企业及报送记录")
+def seed(demo: bool) -> None:
+    from backend.bootstrap import migrate as run_migrate
+    from backend.bootstrap import seed as run_seed
+
+    settings = get_settings()
+
+    async def work():
+        await run_migrate()
+        return await run_seed(settings, demo=demo)
+
+    report = _run(_with_db(work))
+    for item in report.programmes:
+        state = "已更新" if item.changed else "无变化"
+        click.echo(f"工作方案 {item.code}：{item.obligations} 个节点任务（{state}）")
+    if demo:
+        click.echo(
+            f"演示数据：{report.demo}" if report.demo else "数据库已有企业数据，未载入演示数据。"
+        )
+
+
+@main.command(help="迁移、载入工作方案（空库时载入演示数据），然后启动 Web 服务。")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="空库时不载入演示数据")
+def serve(host: str, port: int, no_demo: bool) -> None:
+    import uvicorn
+
+    from backend.bootstrap import migrate as run_migrate
+    from backend.bootstrap import seed as run_seed
+
+    settings = get_settings()
+    if settings.is_production and not settings.secret_key_from_env:
+        click.echo("生产环境必须设置 SECRET_KEY。", err=True)
+        sys.exit(2)
+
+    async def work():
+        await run_migrate()
+        return await run_seed(settings, demo=not no_demo and not settings.is_production)
+
+    report = _run(_with_db(work))
+    if report.demo:
+        click.echo(f"空数据库：已载入演示数据 {report.demo}")
+    click.echo(f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（Ctrl+C 停止）")
+    uvicorn.run("backend.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@main.command(help="启动后台任务进程（arq，需设置 REDIS_URL）。")
+def worker() -> None:
+    settings = get_settings()
+    if not settings.redis_url:
+        click.echo("未设置 REDIS_URL：后台任务在 Web 进程内执行，无需单独启动 worker。", err=True)
+        sys.exit(2)
+    from arq.worker import run_worker
+
+    from tasks.worker import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

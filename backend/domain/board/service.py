@@ -1,0 +1,239 @@
+"""Build the progress board: which cells each enterprise has, their status, counts and paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.db.tables import Obligation, Programme
+from backend.domain.board.facts import Facts, load_facts
+from backend.domain.enterprises.service import EnterpriseRow, matches_query, visible_enterprises
+from backend.lib.timeutil import end_of_day
+from backend.rules.cell_status import CellState, Status, cell_status
+from backend.rules.cohorts import Cohort, covered_by_group, reports
+
+OBLIGATION_COLUMNS = (
+    Obligation.id,
+    Obligation.code,
+    Obligation.title,
+    Obligation.clause,
+    Obligation.phase,
+    Obligation.applies_to,
+    Obligation.due_year,
+    Obligation.due_on,
+    Obligation.due_note,
+    Obligation.recurrence,
+    Obligation.programme,
+)
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    as_of: dt.date
+    programme_id: int | None = None
+    year: int | None = None
+    cohort: str | None = None
+    status: str | None = None
+    q: str = ""
+    enterprise_id: int | None = None
+    page: int = 1
+    page_size: int = 0  # groups per page; 0 shows every group
+
+
+@dataclass
+class Column:
+    id: int
+    code: str
+    title: str
+    clause: str
+    phase: str
+    applies_to: str
+    due_year: int
+    due_on: dt.date
+    due_note: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def reporting(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    obligation_id: int
+    state: CellState
+    covered_by: int | None = None  # the group whose deliverable covers this subsidiary
+
+
+@dataclass
+class Row:
+    enterprise: EnterpriseRow
+    cells: dict[int, Cell]
+
+
+@dataclass
+class Board:
+    query: BoardQuery
+    programme: dict[str, Any] | None
+    programmes: list[dict[str, Any]]
+    years: list[int]
+    columns: list[Column]
+    rows: list[Row]
+    total_rows: int
+    total_groups: int
+    pages: int
+    group_names: dict[int, str]
+    upgraded_groups: set[int]
+
+
+async def list_programmes() -> list[dict[str, Any]]:
+    return await Programme.select(
+        Programme.id,
+        Programme.code,
+        Programme.title,
+        Programme.doc_no,
+        Programme.issuer,
+        Programme.issued_on,
+        Programme.period_start,
+        Programme.period_end,
+        Programme.phases,
+    ).order_by(Programme.period_start)
+
+
+def pick_programme(programmes: list[dict[str, Any]], wanted: int | None) -> dict[str, Any] | None:
+    if wanted is not None:
+        return next((p for p in programmes if p["id"] == wanted), None)
+    return programmes[-1] if programmes else None
+
+
+async def load_columns(programme_id: int, year: int | None = None) -> list[Column]:
+    query = Obligation.select(*OBLIGATION_COLUMNS).where(
+        Obligation.programme == programme_id,
+        Obligation.active == True,  # noqa: E712
+    )
+    if year is not None:
+        query = query.where(Obligation.due_year == year)
+    rows = await query.order_by(Obligation.sort_order)
+    return [
+        Column(
+            r["id"],
+            r["code"],
+            r["title"],
+            r["clause"],
+            r["phase"],
+            r["applies_to"],
+            r["due_year"],
+            r["due_on"],
+            r["due_note"],
+        )
+        for r in rows
+    ]
+
+
+def _filter_rows(enterprises: list[EnterpriseRow], query: BoardQuery) -> list[EnterpriseRow]:
+    rows = enterprises
+    if query.enterprise_id is not None:
+        root = next((e for e in rows if e.id == query.enterprise_id), None)
+        rows = [e for e in rows if root is not None and e.path.startswith(root.path)]
+    if query.cohort:
+        rows = [e for e in rows if e.cohort == query.cohort]
+    if query.q.strip():
+        rows = [e for e in rows if matches_query(e, query.q)]
+    return rows
+
+
+class CellComputer:
+    def __init__(self, facts: Facts, as_of: dt.datetime, window: int) -> None:
+        self.facts, self.as_of, self.window = facts, as_of, window
+        self._cache: dict[tuple[int, int], CellState] = {}
+
+    def state(self, enterprise_id: int, column: Column) -> CellState:
+        key = (enterprise_id, column.id)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = cell_status(
+                column.due_on,
+                self.as_of,
+                self.facts.versions.get(key, ()),
+                self.facts.reviews.get(key, ()),
+                self.facts.exemptions.get(key, ()),
+                self.window,
+            )
+            self._cache[key] = cached
+        return cached
+
+
+def build_cells(row: EnterpriseRow, columns: list[Column], computer: CellComputer) -> dict:
+    cohort = row.cohort
+    cells: dict[int, Cell] = {}
+    for column in columns:
+        if reports(column.applies_to, cohort):
+            cells[column.id] = Cell(column.id, computer.state(row.id, column))
+        elif covered_by_group(column.applies_to, cohort):
+            state = computer.state(row.group_id, column)
+            cells[column.id] = Cell(column.id, state, covered_by=row.group_id)
+    return cells
+
+
+async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
+    programmes = await list_programmes()
+    programme = pick_programme(programmes, query.programme_id)
+    all_columns = await load_columns(programme["id"]) if programme else []
+    years = sorted({c.due_year for c in all_columns})
+    columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
+
+    enterprises = await visible_enterprises()
+    group_names = {e.id: e.name for e in enterprises if e.parent_id is None}
+    candidates = _filter_rows(enterprises, query)
+    reporting_ids = sorted({e.id if e.cohort is not Cohort.SUB else e.group_id for e in candidates})
+    scoped = (
+        None if len(reporting_ids) > 500 else reporting_ids
+    )  # big IN lists cost more than they save
+    as_of = end_of_day(query.as_of)
+    facts = await load_facts([c.id for c in columns], as_of, scoped)
+    computer = CellComputer(facts, as_of, window_workdays)
+
+    rows = [Row(e, build_cells(e, columns, computer)) for e in candidates]
+    if query.status:
+        rows = [r for r in rows if any(c.state.status == query.status for c in r.cells.values())]
+    for row in rows:
+        for column in columns:
+            cell = row.cells.get(column.id)
+            if cell is not None and cell.covered_by is None:
+                column.counts[cell.state.status] += 1
+
+    group_order = list(dict.fromkeys(r.enterprise.group_id for r in rows))
+    total_groups = len(group_order)
+    pages = 1 if query.page_size <= 0 else max(1, math.ceil(total_groups / query.page_size))
+    if query.page_size > 0:
+        start = (min(query.page, pages) - 1) * query.page_size
+        shown = set(group_order[start : start + query.page_size])
+        page_rows = [r for r in rows if r.enterprise.group_id in shown]
+    else:
+        page_rows = rows
+    return Board(
+        query,
+        programme,
+        programmes,
+        years,
+        columns,
+        page_rows,
+        len(rows),
+        total_groups,
+        pages,
+        group_names,
+        {e.id for e in enterprises if e.parent_id is None and e.upgraded_mgmt},
+    )
+
+
+def status_totals(board: Board) -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for column in board.columns:
+        totals.update(column.counts)
+    return totals
+
+
+__all__ = ["Board", "BoardQuery", "Status", "build_board", "status_totals"]

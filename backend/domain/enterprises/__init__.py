@@ -1,0 +1,1 @@
+"""The enterprise roster: listing, search and the tree of groups and subsidiaries."""

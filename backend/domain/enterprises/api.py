@@ -1,0 +1,61 @@
+"""GET /api/v1/enterprises and /api/v1/enterprises/{id}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
+
+from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
+from backend.rules.cohorts import Cohort
+
+MAX_PAGE_SIZE = 1000
+
+
+def page_slice(items: list[Any], page: int, page_size: int) -> list[Any]:
+    if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise ValidationException(f"页码须 ≥ 1，每页数量须在 1—{MAX_PAGE_SIZE} 之间。")
+    start = (page - 1) * page_size
+    return items[start : start + page_size]
+
+
+class EnterpriseApiController(Controller):
+    path = "/api/v1/enterprises"
+    tags = ["enterprises"]
+
+    @get("/", operation_id="ListEnterprises", summary="企业名录")
+    async def list_enterprises(
+        self,
+        q: FromQuery[str] = "",
+        group: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> dict[str, Any]:
+        """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
+        rows = [e for e in await visible_enterprises() if matches_query(e, q)]
+        if group:
+            if group.upper() not in {c.value for c in Cohort}:
+                raise ValidationException("分组无效，可选：UPG7、T1、SUB。")
+            rows = [e for e in rows if e.cohort == group.upper()]
+        items = page_slice(rows, page, page_size)
+        return {
+            "items": [e.to_api() for e in items],
+            "total": len(rows),
+            "page": page,
+            "page_size": page_size,
+        }
+
+    @get("/{enterprise_id:int}", operation_id="GetEnterprise", summary="企业详情")
+    async def get_one(self, enterprise_id: FromPath[int]) -> dict[str, Any]:
+        row = await get_enterprise(enterprise_id)
+        if row is None:
+            raise NotFoundException("未找到该企业。")
+        data = row.to_api()
+        data["contacts"] = {
+            "name": row.contact_name,
+            "phone": row.contact_phone,
+            "email": row.contact_email,
+        }
+        return data

@@ -1,0 +1,69 @@
+"""Enterprise pages: the searchable roster and one enterprise's timeline."""
+
+from __future__ import annotations
+
+import math
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
+from backend.domain.enterprises.timeline import enterprise_timeline
+from backend.lib.timeutil import parse_date, today
+from backend.settings import get_settings
+
+PAGE_SIZE = 50
+
+
+class EnterpriseController(Controller):
+    path = "/enterprises"
+    include_in_schema = False
+
+    @get("/", name="enterprises:list")
+    async def list_page(
+        self, request: Request, q: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> Template:
+        everyone = await visible_enterprises()
+        rows = [e for e in everyone if matches_query(e, q)]
+        pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        context = {
+            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "offset": (page - 1) * PAGE_SIZE,
+            "total": len(rows),
+            "page": page,
+            "pages": pages,
+            "q": q,
+            "names": {e.id: e.name for e in everyone},
+        }
+        if request.headers.get("hx-target") == "enterprise-rows":
+            return Template(template_name="enterprises/partials/rows.html", context=context)
+        return Template(template_name="enterprises/list.html", context=context)
+
+    @get("/{enterprise_id:int}", name="enterprises:detail")
+    async def detail(
+        self, enterprise_id: FromPath[int], as_of: FromQuery[str | None] = None
+    ) -> Template:
+        enterprise = await get_enterprise(enterprise_id)
+        if enterprise is None:
+            raise NotFoundException("未找到该企业。")
+        try:
+            day = parse_date(as_of) or today()
+        except ValueError as exc:
+            raise ValidationException(str(exc)) from None
+        everyone = await visible_enterprises()
+        children = [e for e in everyone if e.parent_id == enterprise.id]
+        names = {e.id: e.name for e in everyone}
+        timeline = await enterprise_timeline(enterprise, day, get_settings().due_soon_workdays)
+        return Template(
+            template_name="enterprises/detail.html",
+            context={
+                "e": enterprise,
+                "children": children,
+                "names": names,
+                "t": timeline,
+                "as_of": day,
+            },
+        )

@@ -1,0 +1,86 @@
+"""An enterprise's whole programme: each obligation's state as of a date, and every event in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from backend.db.tables import Exemption, Review, SubmissionVersion
+from backend.domain.board.facts import load_facts
+from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS
+from backend.domain.board.service import (
+    Cell,
+    CellComputer,
+    Column,
+    build_cells,
+    list_programmes,
+    load_columns,
+    pick_programme,
+)
+from backend.domain.enterprises.service import EnterpriseRow
+from backend.lib.timeutil import end_of_day
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: dt.datetime
+    code: str
+    text: str
+    tone: str = ""
+
+
+@dataclass
+class Timeline:
+    columns: list[Column]
+    cells: dict[int, Cell]
+    events: list[TimelineEvent]
+    programme: dict | None
+
+
+async def enterprise_timeline(
+    enterprise: EnterpriseRow, as_of_day: dt.date, window: int
+) -> Timeline:
+    programme = pick_programme(await list_programmes(), None)
+    columns = await load_columns(programme["id"]) if programme else []
+    reporter = enterprise.group_id if enterprise.parent_id is not None else enterprise.id
+    as_of = end_of_day(as_of_day)
+    facts = await load_facts([c.id for c in columns], as_of, [reporter])
+    cells = build_cells(enterprise, columns, CellComputer(facts, as_of, window))
+    columns = [c for c in columns if c.id in cells]
+    codes = {c.id: f"{c.code}（{c.due_year}）" for c in columns}
+    return Timeline(columns, cells, await _events(enterprise.id, codes, as_of), programme)
+
+
+async def _events(
+    enterprise_id: int, codes: dict[int, str], as_of: dt.datetime
+) -> list[TimelineEvent]:
+    sv = SubmissionVersion
+    events = [
+        TimelineEvent(r["submitted_at"], codes.get(r["o"], ""), f"报送第 {r['version_no']} 版")
+        for r in await sv.select(
+            sv.submission.obligation.as_alias("o"), sv.version_no, sv.submitted_at
+        ).where(sv.submission.enterprise == enterprise_id, sv.submitted_at <= as_of)
+    ]
+    rv = Review
+    for r in await rv.select(
+        rv.version.submission.obligation.as_alias("o"),
+        rv.version.version_no.as_alias("n"),
+        rv.decision,
+        rv.grade,
+        rv.released_at,
+    ).where(
+        rv.version.submission.enterprise == enterprise_id,
+        rv.state == "released",
+        rv.released_at <= as_of,
+    ):
+        text = f"第 {r['n']} 版{DECISION_LABELS.get(r['decision'], r['decision'])}"
+        if r["grade"]:
+            text += f"（{GRADE_LABELS.get(r['grade'], r['grade'])}）"
+        tone = "good" if r["decision"] == "approve" else "bad"
+        events.append(TimelineEvent(r["released_at"], codes.get(r["o"], ""), text, tone))
+    for r in await Exemption.select().where(
+        Exemption.enterprise == enterprise_id, Exemption.granted_at <= as_of
+    ):
+        text = "认定不适用" if r["kind"] == "exempt" else "同意延期"
+        events.append(TimelineEvent(r["granted_at"], codes.get(r["obligation"], ""), text))
+    return sorted(events, key=lambda e: e.at, reverse=True)

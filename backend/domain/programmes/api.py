@@ -1,0 +1,94 @@
+"""GET /api/v1/programmes and /api/v1/obligations (one item per due occurrence)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+
+from backend.db.tables import Obligation, Programme
+from backend.domain.enterprises.api import page_slice
+
+PROGRAMME_FIELDS = (
+    Programme.id,
+    Programme.code,
+    Programme.title,
+    Programme.doc_no,
+    Programme.issuer,
+    Programme.issued_on,
+    Programme.period_start,
+    Programme.period_end,
+    Programme.phases,
+)
+
+
+def _programme_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "phases": json.loads(row["phases"] or "[]")}
+
+
+def _obligation_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "programme_id": row["programme"],
+        "code": row["code"],
+        "title": row["title"],
+        "description": row["description"],
+        "clause": row["clause"],
+        "phase": row["phase"],
+        "applies_to": row["applies_to"],
+        "recurrence": row["recurrence"],
+        "year": row["due_year"],
+        "due_on": row["due_on"].isoformat(),
+        "due_note": row["due_note"],
+        "deliverables": json.loads(row["deliverables"] or "[]"),
+        "weight": row["weight"],
+    }
+
+
+class ProgrammeApiController(Controller):
+    path = "/api/v1"
+    tags = ["programmes"]
+
+    @get("/programmes", operation_id="ListProgrammes", summary="工作方案")
+    async def list_programmes(self) -> dict[str, Any]:
+        rows = await Programme.select(*PROGRAMME_FIELDS).order_by(Programme.period_start)
+        return {"items": [_programme_json(r) for r in rows], "total": len(rows)}
+
+    @get("/programmes/{programme_id:int}", operation_id="GetProgramme", summary="工作方案详情")
+    async def get_programme(self, programme_id: FromPath[int]) -> dict[str, Any]:
+        row = await Programme.select(*PROGRAMME_FIELDS).where(Programme.id == programme_id).first()
+        if row is None:
+            raise NotFoundException("未找到该工作方案。")
+        return _programme_json(row)
+
+    @get("/obligations", operation_id="ListObligations", summary="节点任务（每个截止期一项）")
+    async def list_obligations(
+        self,
+        programme_id: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 100,
+    ) -> dict[str, Any]:
+        query = Obligation.select().where(Obligation.active == True)  # noqa: E712
+        if programme_id is not None:
+            query = query.where(Obligation.programme == programme_id)
+        if year is not None:
+            query = query.where(Obligation.due_year == year)
+        rows = await query.order_by(Obligation.programme).order_by(Obligation.sort_order)
+        items = page_slice(rows, page, page_size)
+        return {
+            "items": [_obligation_json(r) for r in items],
+            "total": len(rows),
+            "page": page,
+            "page_size": page_size,
+        }
+
+    @get("/obligations/{obligation_id:int}", operation_id="GetObligation", summary="节点任务详情")
+    async def get_obligation(self, obligation_id: FromPath[int]) -> dict[str, Any]:
+        row = await Obligation.select().where(Obligation.id == obligation_id).first()
+        if row is None:
+            raise NotFoundException("未找到该节点任务。")
+        return _obligation_json(row)

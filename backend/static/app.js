@@ -1,0 +1,45 @@
+// Behaviour without inline scripts (the CSP forbids them): board cells open their history in
+// the side panel, group rows fold their subsidiaries, Escape closes the panel.
+(function () {
+  "use strict";
+
+  function openCell(td) {
+    var table = td.closest("table");
+    var asOf = table ? table.getAttribute("data-as-of") || "" : "";
+    var url = "/board/cell?enterprise_id=" + encodeURIComponent(td.dataset.e) +
+      "&obligation_id=" + encodeURIComponent(td.dataset.o) + "&as_of=" + encodeURIComponent(asOf);
+    document.querySelectorAll("td.selected").forEach(function (el) { el.classList.remove("selected"); });
+    td.classList.add("selected");
+    htmx.ajax("GET", url, { target: "#side-panel", swap: "innerHTML" });
+  }
+
+  function toggleGroup(button) {
+    var groupId = button.dataset.toggleGroup;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "▾" : "▸";
+    document.querySelectorAll('tr.sub[data-group="' + groupId + '"]').forEach(function (row) {
+      row.classList.toggle("sub-hidden", !open);
+    });
+  }
+
+  function closePanel() {
+    var panel = document.getElementById("side-panel");
+    if (panel) { panel.innerHTML = ""; }
+    document.querySelectorAll("td.selected").forEach(function (el) { el.classList.remove("selected"); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var toggle = target.closest("[data-toggle-group]");
+    if (toggle) { toggleGroup(toggle); return; }
+    if (target.closest("[data-close-panel]")) { closePanel(); return; }
+    var cell = target.closest("td[data-e][data-o]");
+    if (cell) { openCell(cell); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closePanel(); }
+  });
+})();

@@ -1,0 +1,133 @@
+"""The board API over a small hand-made roster: cohorts, statuses, filters and as-of replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.lib.timeutil import TZ
+from tests import factories as f
+
+
+def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
+    return dt.datetime(y, m, d, h, tzinfo=TZ)
+
+
+@pytest.fixture
+async def roster(programme: int) -> dict[str, int]:
+    ids = {
+        "U": await f.enterprise("提级管理示例集团（示例）", upgraded=True),
+        "G": await f.enterprise("市属一级示例集团（示例）"),
+    }
+    ids["G1"] = await f.enterprise("示例子公司甲（示例）", parent=ids["G"], group_id=ids["G"])
+    ids["G2"] = await f.enterprise("示例孙公司乙（示例）", parent=ids["G1"], group_id=ids["G"])
+    p1 = await f.obligation_id("P1")
+    v = await f.submit(ids["U"], p1, at(2023, 5, 20))
+    await f.review(v, "approve", at(2023, 5, 25), grade="good")
+    await f.submit(ids["G"], p1, at(2023, 5, 24))  # two calendar days late, never reviewed
+    a5 = await f.obligation_id("A5")
+    v = await f.submit(ids["G"], a5, at(2023, 12, 1))
+    await f.review(v, "return", at(2023, 12, 5))
+    await f.exempt(ids["U"], await f.obligation_id("A4"), at(2023, 6, 1), "已完成重组")
+    return ids
+
+
+def cells_by_code(body: dict[str, Any], enterprise_id: int) -> dict[str, dict[str, Any]]:
+    codes = {o["id"]: f"{o['code']}-{o['year']}" for o in body["obligations"]}
+    row = next(r for r in body["rows"] if r["enterprise"]["id"] == enterprise_id)
+    return {codes[c["obligation_id"]]: c for c in row["cells"]}
+
+
+async def test_rows_have_cells_only_for_their_cohort(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
+    upgraded, group = cells_by_code(body, roster["U"]), cells_by_code(body, roster["G"])
+    assert "A1b-2023" in upgraded and "A1a-2023" not in upgraded  # 合规管理组织机构, UPG7 only
+    assert "A1a-2023" in group and "A1b-2023" not in group  # 合规管理委员会, first tier only
+    # A subsidiary reports nothing itself; only 全级次 duties appear, covered by its group.
+    sub = cells_by_code(body, roster["G2"])
+    assert set(sub) == {"A5-2023", "C2-2025"}
+    assert sub["A5-2023"]["covered_by"] == roster["G"]
+    assert sub["A5-2023"]["status"] == "returned"
+    assert len(body["obligations"]) == 24
+    assert body["rows"][0]["enterprise"]["id"] == roster["U"]  # upgraded groups come first
+
+
+async def test_statuses_and_days_late(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
+    upgraded, group = cells_by_code(body, roster["U"]), cells_by_code(body, roster["G"])
+    assert upgraded["P1-2023"]["status"] == "approved"
+    assert upgraded["P1-2023"]["days_late"] == 0
+    assert upgraded["A4-2023"]["status"] == "exempt"
+    assert group["P1-2023"]["status"] == "submitted"
+    assert group["P1-2023"]["days_late"] == 2
+    assert group["P1-2023"]["submitted_at"].startswith("2023-05-24")
+    assert group["A6-2023"] == {
+        "obligation_id": group["A6-2023"]["obligation_id"],
+        "status": "overdue",
+        "due_on": "2023-12-20",
+        "submitted_at": None,
+        "days_late": 42,
+        "covered_by": None,
+    }
+    assert group["C1-2025"]["status"] == "not_due"
+
+
+async def test_as_of_replays_the_past(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    before = (await client.get("/api/v1/board", params={"as_of": "2023-05-21"})).json()
+    assert cells_by_code(before, roster["G"])["P1-2023"]["status"] == "due_soon"
+    assert cells_by_code(before, roster["U"])["P1-2023"]["status"] == "submitted"
+    after = (await client.get("/api/v1/board", params={"as_of": "2023-05-23"})).json()
+    assert cells_by_code(after, roster["G"])["P1-2023"]["status"] == "overdue"
+
+
+async def test_filters(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    async def ids(**params: str) -> list[int]:
+        body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31", **params})).json()
+        return [r["enterprise"]["id"] for r in body["rows"]]
+
+    assert await ids() == [roster["U"], roster["G"], roster["G1"], roster["G2"]]
+    assert await ids(group="UPG7") == [roster["U"]]
+    assert await ids(group="sub") == [roster["G1"], roster["G2"]]
+    assert await ids(q="孙公司") == [roster["G2"]]
+    assert await ids(enterprise_id=str(roster["G1"])) == [roster["G1"], roster["G2"]]
+    assert await ids(status="returned") == [roster["G"], roster["G1"], roster["G2"]]
+    assert await ids(status="exempt") == [roster["U"]]
+    body = (await client.get("/api/v1/board", params={"year": "2024"})).json()
+    assert {o["code"] for o in body["obligations"]} == {"B1", "B2", "B3", "R1", "R2", "R3"}
+
+
+async def test_search_by_credit_code(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    detail = (await client.get(f"/api/v1/enterprises/{roster['G1']}")).json()
+    body = (
+        await client.get("/api/v1/board", params={"q": detail["credit_code"].lower()})
+    ).json()
+    assert [r["enterprise"]["id"] for r in body["rows"]] == [roster["G1"]]
+
+
+async def test_paging_counts_groups(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    body = (await client.get("/api/v1/board", params={"page_size": "1", "page": "2"})).json()
+    assert body["total"] == 4 and body["total_groups"] == 2
+    assert [r["enterprise"]["id"] for r in body["rows"]] == [roster["G"], roster["G1"], roster["G2"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"as_of": "2023-13-01"}, "YYYY-MM-DD"),
+        ({"status": "late"}, "状态"),
+        ({"group": "X"}, "分组"),
+        ({"page": "0"}, "页码"),
+        ({"year": "abc"}, "年度"),
+    ],
+)
+async def test_bad_filters_answer_400_in_chinese(
+    client: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
+) -> None:
+    response = await client.get("/api/v1/board", params=params)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]

@@ -1,0 +1,99 @@
+"""Pages: the board, its htmx fragment, the cell side panel, the roster and an enterprise page."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.integration.test_board_api import roster  # noqa: F401 (fixture)
+
+HTMX = {"HX-Request": "true", "HX-Target": "board"}
+
+
+async def test_board_page_is_chinese_and_complete(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    response = await client.get("/board", params={"as_of": "2024-01-31"})
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="zh-CN">' in html
+    assert "进度看板" in html and "包国资发〔2023〕120号" in html
+    assert "2024年1月31日" in html
+    assert "提级管理示例集团（示例）" in html
+    assert 'class="st st-approved"' in html and 'class="st st-overdue"' in html
+    assert "htmx-2.0.11.min.js" in html
+
+
+async def test_board_filter_returns_only_the_fragment(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    response = await client.get("/board", params={"q": "孙公司"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "示例孙公司乙（示例）" in response.text
+    assert "提级管理示例集团（示例）" not in response.text
+
+
+async def test_bad_filter_on_the_page_explains_itself(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    response = await client.get("/board", params={"as_of": "2023/12/01"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.text and "<html" not in response.text
+
+
+async def test_cell_panel_shows_versions_and_reviews(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    body = (await client.get("/api/v1/obligations", params={"page_size": 100})).json()
+    a5 = next(o["id"] for o in body["items"] if o["code"] == "A5")
+    response = await client.get(
+        "/board/cell",
+        params={"enterprise_id": roster["G2"], "obligation_id": a5, "as_of": "2024-01-31"},
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert "由所属集团" in html  # a subsidiary's 全级次 cell shows its group's record
+    assert "报送第 1 版" in html and "退回修改" in html and "材料不全" in html
+    assert "当日为休息日，最后一个工作日为 2023年12月29日" in html
+
+
+async def test_cell_panel_for_a_cell_that_does_not_exist_is_404(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    body = (await client.get("/api/v1/obligations", params={"page_size": 100})).json()
+    a1b = next(o["id"] for o in body["items"] if o["code"] == "A1b")  # UPG7 only
+    response = await client.get(
+        "/board/cell", params={"enterprise_id": roster["G"], "obligation_id": a1b}
+    )
+    assert response.status_code == 404
+    assert "未找到" in response.text
+
+
+async def test_enterprise_pages(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    listing = await client.get("/enterprises", params={"q": "示例子公司"})
+    assert listing.status_code == 200 and "示例子公司甲（示例）" in listing.text
+    assert listing.text.count('<td class="seq">') == 1  # only the matching enterprise
+    detail = await client.get(f"/enterprises/{roster['G']}", params={"as_of": "2024-01-31"})
+    assert detail.status_code == 200
+    assert "时间线" in detail.text and "逾期未报" in detail.text
+    assert "示例子公司甲（示例）" in detail.text  # its subsidiaries are listed
+    missing = await client.get("/enterprises/999999")
+    assert missing.status_code == 404 and "未找到该企业" in missing.text
+
+
+async def test_security_headers_and_no_caching(client: httpx.AsyncClient, programme: int) -> None:
+    response = await client.get("/board")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_only_loopback_clients_are_served_before_accounts_exist(programme: int) -> None:
+    from backend.app import create_app
+
+    transport = httpx.ASGITransport(app=create_app(), client=("10.1.2.3", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as remote:
+        response = await remote.get("/api/v1/programmes")
+    assert response.status_code == 403
+    assert "仅允许本机访问" in response.text

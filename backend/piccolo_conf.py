@@ -1,4 +1,4 @@
-"""Piccolo engine chosen by DATABASE_URL: an embedded SQLite file by default, PostgreSQL in production."""
+"""Piccolo engine chosen by DATABASE_URL: a SQLite file by default, PostgreSQL in production."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ class TaskQueue(Protocol):
 
 
 class InlineQueue:
-    """Runs the job at once in this process; remembers job ids so duplicates are refused, as arq does."""
+    """Runs the job at once, in this process; refuses a repeated job id, as arq does."""
 
     def __init__(self, functions: list[JobFunction] = FUNCTIONS) -> None:
         self.functions = {f.__name__: f for f in functions}

@@ -88,3 +88,6 @@ async def client(db: None) -> AsyncIterator[httpx.AsyncClient]:
     finally:
         stop.set()
         await task
+
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,1 +1,1 @@
-"""Domain areas: each has its service (I/O) and controllers (HTTP); pure rules live in backend.rules."""
+"""Domain areas: services (I/O) and controllers (HTTP); pure rules live in backend.rules."""

@@ -1,4 +1,4 @@
-"""ASGI middleware: security headers on every response, and loopback-only access until accounts exist."""
+"""ASGI middleware: security headers on every response; loopback-only until accounts exist."""
 
 from __future__ import annotations
 

@@ -9,30 +9,10 @@ import httpx
 import pytest
 
 from backend.lib.timeutil import TZ
-from tests import factories as f
 
 
 def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
     return dt.datetime(y, m, d, h, tzinfo=TZ)
-
-
-@pytest.fixture
-async def roster(programme: int) -> dict[str, int]:
-    ids = {
-        "U": await f.enterprise("提级管理示例集团（示例）", upgraded=True),
-        "G": await f.enterprise("市属一级示例集团（示例）"),
-    }
-    ids["G1"] = await f.enterprise("示例子公司甲（示例）", parent=ids["G"], group_id=ids["G"])
-    ids["G2"] = await f.enterprise("示例孙公司乙（示例）", parent=ids["G1"], group_id=ids["G"])
-    p1 = await f.obligation_id("P1")
-    v = await f.submit(ids["U"], p1, at(2023, 5, 20))
-    await f.review(v, "approve", at(2023, 5, 25), grade="good")
-    await f.submit(ids["G"], p1, at(2023, 5, 24))  # two calendar days late, never reviewed
-    a5 = await f.obligation_id("A5")
-    v = await f.submit(ids["G"], a5, at(2023, 12, 1))
-    await f.review(v, "return", at(2023, 12, 5))
-    await f.exempt(ids["U"], await f.obligation_id("A4"), at(2023, 6, 1), "已完成重组")
-    return ids
 
 
 def cells_by_code(body: dict[str, Any], enterprise_id: int) -> dict[str, dict[str, Any]]:
@@ -103,16 +83,18 @@ async def test_filters(client: httpx.AsyncClient, roster: dict[str, int]) -> Non
 
 async def test_search_by_credit_code(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
     detail = (await client.get(f"/api/v1/enterprises/{roster['G1']}")).json()
-    body = (
-        await client.get("/api/v1/board", params={"q": detail["credit_code"].lower()})
-    ).json()
+    body = (await client.get("/api/v1/board", params={"q": detail["credit_code"].lower()})).json()
     assert [r["enterprise"]["id"] for r in body["rows"]] == [roster["G1"]]
 
 
 async def test_paging_counts_groups(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
     body = (await client.get("/api/v1/board", params={"page_size": "1", "page": "2"})).json()
     assert body["total"] == 4 and body["total_groups"] == 2
-    assert [r["enterprise"]["id"] for r in body["rows"]] == [roster["G"], roster["G1"], roster["G2"]]
+    assert [r["enterprise"]["id"] for r in body["rows"]] == [
+        roster["G"],
+        roster["G1"],
+        roster["G2"],
+    ]
 
 
 @pytest.mark.parametrize(

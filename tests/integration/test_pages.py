@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import httpx
 
-from tests.integration.test_board_api import roster  # noqa: F401 (fixture)
-
 HTMX = {"HX-Request": "true", "HX-Target": "board"}
 
 

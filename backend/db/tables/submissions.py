@@ -70,7 +70,7 @@ class Review(Table, tablename="review"):
 
 
 class Exemption(Table, tablename="exemption"):
-    """不适用 (kind "exempt") or 延期 (kind "extension", with a new due date), always with a reason."""
+    """不适用 (kind "exempt") or 延期 (kind "extension", with a new due date), with a reason."""
 
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, index=True)
     obligation = ForeignKey(references=Obligation, on_delete=OnDelete.restrict, index=True)

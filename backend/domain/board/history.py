@@ -1,4 +1,4 @@
-"""The story of one cell: every version, file, review and exemption, marked against the as-of date."""
+"""The story of one cell: every version, file, review and exemption, against the as-of date."""
 
 from __future__ import annotations
 

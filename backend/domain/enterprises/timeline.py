@@ -1,4 +1,4 @@
-"""An enterprise's whole programme: each obligation's state as of a date, and every event in order."""
+"""An enterprise's whole programme: each obligation's state as of a date, and its events."""
 
 from __future__ import annotations
 

@@ -33,7 +33,13 @@ def expand_obligations(data: dict[str, Any]) -> list[dict[str, Any]]:
     for order, item in enumerate(data["obligations"]):
         if item["recurrence"] == "annual":
             month, day = (int(p) for p in item["due_month_day"].split("-"))
-            occurrences = [dt.date(year, month, day) for year in item["years"]]
+            overrides = item.get("due_overrides") or {}
+            occurrences = [
+                dt.date.fromisoformat(overrides[str(year)])
+                if str(year) in overrides
+                else dt.date(year, month, day)
+                for year in item["years"]
+            ]
         else:
             occurrences = [dt.date.fromisoformat(item["due_on"])]
         for due_on in occurrences:

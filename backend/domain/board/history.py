@@ -135,7 +135,7 @@ def _review_event(r: dict[str, Any], version_nos: dict[int, int], as_of: dt.date
     else:
         reasons = "、".join(REASON_LABELS.get(c, c) for c in json.loads(r["reasons"] or "[]"))
         title, tone = f"第 {number} 版{DECISION_LABELS.get(r['decision'], '')}", "bad"
-        parts = [p for p in (reasons, r["remark"]) if p]
+        parts = [p.rstrip("。；") for p in (reasons, r["remark"]) if p]
         if r["resubmit_by"]:
             parts.append(f"请于 {cn_date(r['resubmit_by'])} 前重新报送")
         detail = "；".join(parts)

@@ -5,21 +5,36 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from backend.settings import get_settings
 
+if TYPE_CHECKING:
+    from backend.domain.demo.generator import DemoSummary
 
-def _run(coro):
-    return asyncio.run(coro)
+T = TypeVar("T")
 
 
-async def _with_db(coro_factory):
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run one piece of async work with the database open (the PostgreSQL pool, if any)."""
     from backend.db.lifespan import db_lifespan
 
-    async with db_lifespan():
-        return await coro_factory()
+    async def main() -> T:
+        async with db_lifespan():
+            return await work()
+
+    return asyncio.run(main())
+
+
+def _describe(demo: DemoSummary) -> str:
+    return (
+        f"已载入演示数据：{demo.groups} 户集团（含提级管理 7 户）、{demo.subsidiaries} 户子企业、"
+        f"{demo.submissions} 项报送（{demo.versions} 个版本、{demo.reviews} 条审核）、"
+        f"{demo.exemptions} 项不适用或延期。"
+    )
 
 
 @click.group(help="Hegui 合规督导：市属国有企业合规管理工作督导系统")
@@ -31,23 +46,24 @@ def main() -> None:
 def migrate() -> None:
     from backend.bootstrap import migrate as run_migrate
 
-    _run(_with_db(run_migrate))
+    _run(run_migrate)
     click.echo("数据库迁移完成。")
 
 
 @main.command(help="载入工作方案数据；--demo 同时载入演示数据（仅在数据库为空时）。")
 @click.option("--demo", is_flag=True, help="载入演示企业及报送记录")
 def seed(demo: bool) -> None:
+    from backend.bootstrap import SeedReport
     from backend.bootstrap import migrate as run_migrate
     from backend.bootstrap import seed as run_seed
 
     settings = get_settings()
 
-    async def work():
+    async def work() -> SeedReport:
         await run_migrate()
         return await run_seed(settings, demo=demo)
 
-    report = _run(_with_db(work))
+    report = _run(work)
     for item in report.programmes:
         state = "已更新" if item.changed else "无变化"
         click.echo(f"工作方案 {item.code}：{item.obligations} 个节点任务（{state}）")
@@ -64,6 +80,7 @@ def seed(demo: bool) -> None:
 def serve(host: str, port: int, no_demo: bool) -> None:
     import uvicorn
 
+    from backend.bootstrap import SeedReport
     from backend.bootstrap import migrate as run_migrate
     from backend.bootstrap import seed as run_seed
 
@@ -72,13 +89,13 @@ def serve(host: str, port: int, no_demo: bool) -> None:
         click.echo("生产环境必须设置 SECRET_KEY。", err=True)
         sys.exit(2)
 
-    async def work():
+    async def work() -> SeedReport:
         await run_migrate()
         return await run_seed(settings, demo=not no_demo and not settings.is_production)
 
-    report = _run(_with_db(work))
+    report = _run(work)
     if report.demo:
-        click.echo(f"空数据库：已载入演示数据 {report.demo}")
+        click.echo("空数据库：" + _describe(report.demo))
     click.echo(f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（Ctrl+C 停止）")
     uvicorn.run("backend.app:create_app", factory=True, host=host, port=port, log_level="info")
 

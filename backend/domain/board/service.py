@@ -8,9 +8,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.db.tables import Obligation, Programme
+from backend.db.tables import Obligation
 from backend.domain.board.facts import Facts, load_facts
 from backend.domain.enterprises.service import EnterpriseRow, matches_query, visible_enterprises
+from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.lib.timeutil import end_of_day
 from backend.rules.cell_status import CellState, Status, cell_status
 from backend.rules.cohorts import Cohort, covered_by_group, reports
@@ -89,26 +90,6 @@ class Board:
     upgraded_groups: set[int]
 
 
-async def list_programmes() -> list[dict[str, Any]]:
-    return await Programme.select(
-        Programme.id,
-        Programme.code,
-        Programme.title,
-        Programme.doc_no,
-        Programme.issuer,
-        Programme.issued_on,
-        Programme.period_start,
-        Programme.period_end,
-        Programme.phases,
-    ).order_by(Programme.period_start)
-
-
-def pick_programme(programmes: list[dict[str, Any]], wanted: int | None) -> dict[str, Any] | None:
-    if wanted is not None:
-        return next((p for p in programmes if p["id"] == wanted), None)
-    return programmes[-1] if programmes else None
-
-
 async def load_columns(programme_id: int, year: int | None = None) -> list[Column]:
     query = Obligation.select(*OBLIGATION_COLUMNS).where(
         Obligation.programme == programme_id,
@@ -166,7 +147,9 @@ class CellComputer:
         return cached
 
 
-def build_cells(row: EnterpriseRow, columns: list[Column], computer: CellComputer) -> dict:
+def build_cells(
+    row: EnterpriseRow, columns: list[Column], computer: CellComputer
+) -> dict[int, Cell]:
     cohort = row.cohort
     cells: dict[int, Cell] = {}
     for column in columns:

@@ -11,18 +11,7 @@ from litestar.params import FromPath, FromQuery
 
 from backend.db.tables import Obligation, Programme
 from backend.domain.enterprises.api import page_slice
-
-PROGRAMME_FIELDS = (
-    Programme.id,
-    Programme.code,
-    Programme.title,
-    Programme.doc_no,
-    Programme.issuer,
-    Programme.issued_on,
-    Programme.period_start,
-    Programme.period_end,
-    Programme.phases,
-)
+from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
 
 
 def _programme_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +43,7 @@ class ProgrammeApiController(Controller):
 
     @get("/programmes", operation_id="ListProgrammes", summary="工作方案")
     async def list_programmes(self) -> dict[str, Any]:
-        rows = await Programme.select(*PROGRAMME_FIELDS).order_by(Programme.period_start)
+        rows = await list_programmes()
         return {"items": [_programme_json(r) for r in rows], "total": len(rows)}
 
     @get("/programmes/{programme_id:int}", operation_id="GetProgramme", summary="工作方案详情")

@@ -69,7 +69,7 @@ def seed(demo: bool) -> None:
         click.echo(f"工作方案 {item.code}：{item.obligations} 个节点任务（{state}）")
     if demo:
         click.echo(
-            f"演示数据：{report.demo}" if report.demo else "数据库已有企业数据，未载入演示数据。"
+            _describe(report.demo) if report.demo else "数据库已有企业数据，未载入演示数据。"
         )
 
 

@@ -7,7 +7,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Hegui 合规督导 API",
             version="0.1.0",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            # Browser renderers load their scripts from CDNs, which intranets cannot reach.
+            render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers={Exception: http_error_handler},
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),

@@ -5,11 +5,13 @@ Values are stored in UTC and converted only at the edges (templates, exports, in
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pendulum
 
 TZ = pendulum.timezone("Asia/Shanghai")
 _ONE_DAY = dt.timedelta(days=1)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def now() -> pendulum.DateTime:
@@ -39,10 +41,13 @@ def parse_date(raw: str | None) -> dt.date | None:
     """Parse YYYY-MM-DD; None for empty input. Raises ValueError with a Chinese message."""
     if raw is None or not raw.strip():
         return None
+    text = raw.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"日期“{raw}”格式不正确，请按 YYYY-MM-DD 填写，例如 2023-12-20")
     try:
-        return dt.date.fromisoformat(raw.strip())
+        return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"日期“{raw}”格式不正确，请按 YYYY-MM-DD 填写，例如 2023-12-20") from exc
+        raise ValueError(f"日期“{raw}”不存在，请检查月份和日期") from exc
 
 
 def cn_date(value: dt.date | dt.datetime | None) -> str:

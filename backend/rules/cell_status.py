@@ -44,7 +44,7 @@ STATUS_SHORT: dict[str, str] = {
     Status.SUBMITTED: "待审",
     Status.RETURNED: "退回",
     Status.APPROVED: "通过",
-    Status.APPROVED_LATE: "逾期过",
+    Status.APPROVED_LATE: "逾期通过",
     Status.EXEMPT: "不适用",
 }
 

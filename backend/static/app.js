@@ -40,6 +40,13 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") { closePanel(); }
+    if (event.key === "Escape") { closePanel(); return; }
+    var cell = event.target instanceof Element && event.target.closest("td[data-e][data-o]");
+    if (cell && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); openCell(cell); }
+  });
+
+  // A panel opened for another date or filter would contradict the board: close it on a swap.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail && event.detail.target && event.detail.target.id === "board") { closePanel(); }
   });
 })();

@@ -22,19 +22,35 @@ DEFAULT_MESSAGES = {
 }
 
 
-def _message(status: int, detail: str | None) -> str:
+PARAMETER_LABELS = {
+    "page": "页码",
+    "page_size": "每页数量",
+    "enterprise_id": "企业编号",
+    "obligation_id": "节点任务编号",
+    "programme_id": "工作方案编号",
+    "year": "年度",
+    "as_of": "截至日期",
+}
+
+
+def _message(status: int, detail: str | None, extra: object = None) -> str:
     if detail and any("\u4e00" <= ch <= "\u9fff" for ch in detail):
         return detail
+    keys = [e.get("key") for e in extra if isinstance(e, dict)] if isinstance(extra, list) else []
+    if status == 400 and keys:
+        names = "、".join(f"“{PARAMETER_LABELS.get(k, k)}”" for k in keys if k)
+        return f"参数{names}的值无效，请检查后重试。"
     return DEFAULT_MESSAGES.get(status, "请求失败，请稍后重试。")
 
 
 def http_error_handler(request: Request, exc: Exception) -> Response:
+    extra = None
     if isinstance(exc, HTTPException):
-        status, detail = exc.status_code, exc.detail
+        status, detail, extra = exc.status_code, exc.detail, exc.extra
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, None
-    message = _message(status, detail)
+    message = _message(status, detail, extra)
     if request.url.path.startswith("/api/"):
         return Response({"status_code": status, "detail": message}, status_code=status)
     return Template(

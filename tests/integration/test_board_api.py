@@ -100,8 +100,10 @@ async def test_paging_counts_groups(client: httpx.AsyncClient, roster: dict[str,
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"as_of": "2023-13-01"}, "YYYY-MM-DD"),
-        ({"status": "late"}, "状态"),
+        ({"as_of": "2023/12/01"}, "YYYY-MM-DD"),
+        ({"as_of": "2023-02-30"}, "不存在"),
+        ({"year": "2030"}, "2023—2025"),
+        ({"status": "late"}, "逾期未报（overdue）"),
         ({"group": "X"}, "分组"),
         ({"page": "0"}, "页码"),
         ({"year": "abc"}, "年度"),
@@ -113,3 +115,49 @@ async def test_bad_filters_answer_400_in_chinese(
     response = await client.get("/api/v1/board", params=params)
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"enterprise_id": "999999"}, "未找到该企业"), ({"programme_id": "99"}, "未找到该工作方案")],
+)
+async def test_unknown_ids_answer_404(
+    client: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
+) -> None:
+    response = await client.get("/api/v1/board", params=params)
+    assert response.status_code == 404
+    assert message in response.json()["detail"]
+
+
+async def test_a_page_past_the_end_shows_the_last_page(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    body = (await client.get("/api/v1/board", params={"page_size": "1", "page": "9"})).json()
+    assert body["page"] == 2
+    assert body["rows"][0]["enterprise"]["id"] == roster["G"]
+
+
+async def test_a_deliverable_is_counted_once_however_many_rows_show_it(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    params = {"as_of": "2024-01-31"}
+    everyone = (await client.get("/api/v1/board", params=params)).json()
+    a5 = next(o for o in everyone["obligations"] if o["code"] == "A5")
+    assert a5["counts"] == {"returned": 1, "overdue": 1}  # G's and U's, not G1's and G2's copies
+    subs = (await client.get("/api/v1/board", params={**params, "group": "SUB"})).json()
+    a5 = next(o for o in subs["obligations"] if o["code"] == "A5")
+    assert a5["counts"] == {"returned": 1}  # the group's deliverable, counted once
+    p1 = next(o for o in subs["obligations"] if o["code"] == "P1")
+    assert p1["counts"] == {}
+
+
+async def test_search_folds_width_and_needs_every_word(
+    client: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    async def ids(q: str) -> list[int]:
+        body = (await client.get("/api/v1/board", params={"q": q})).json()
+        return [r["enterprise"]["id"] for r in body["rows"]]
+
+    assert await ids("孙公司乙(示例)") == [roster["G2"]]  # half-width brackets find （示例）
+    assert await ids("示例 孙公司") == [roster["G2"]]
+    assert await ids("示例 不存在") == []

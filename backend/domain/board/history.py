@@ -121,7 +121,7 @@ async def _events(enterprise_id: int, obligation_id: int, as_of: dt.datetime) ->
         if e["kind"] == "exempt":
             title, detail = "认定为不适用", e["reason"]
         else:
-            title, detail = f"同意延期至 {cn_date(e['extended_to'])}", e["reason"]
+            title, detail = f"同意延期至{cn_date(e['extended_to'])}", e["reason"]
         events.append(Event(e["granted_at"], "exemption", title, detail, e["granted_at"] > as_of))
     return sorted(events, key=lambda ev: ev.at)
 
@@ -137,6 +137,6 @@ def _review_event(r: dict[str, Any], version_nos: dict[int, int], as_of: dt.date
         title, tone = f"第 {number} 版{DECISION_LABELS.get(r['decision'], '')}", "bad"
         parts = [p.rstrip("。；") for p in (reasons, r["remark"]) if p]
         if r["resubmit_by"]:
-            parts.append(f"请于 {cn_date(r['resubmit_by'])} 前重新报送")
+            parts.append(f"请于{cn_date(r['resubmit_by'])}前重新报送")
         detail = "；".join(parts)
     return Event(r["released_at"], "review", title, detail, r["released_at"] > as_of, tone)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from litestar.exceptions import NotFoundException, ValidationException
 
 from backend.db.tables import Obligation
 from backend.domain.board.facts import Facts, load_facts
@@ -58,8 +60,13 @@ class Column:
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
-    def reporting(self) -> int:
-        return sum(self.counts.values())
+    def applicable(self) -> int:
+        """Deliverables owed in this column: 不适用 ones are not counted."""
+        return sum(self.counts.values()) - self.counts[Status.EXEMPT]
+
+    @property
+    def approved(self) -> int:
+        return self.counts[Status.APPROVED] + self.counts[Status.APPROVED_LATE]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,10 @@ class Board:
     pages: int
     group_names: dict[int, str]
     upgraded_groups: set[int]
+
+    @property
+    def groups_with_subsidiaries(self) -> set[int]:
+        return {r.enterprise.group_id for r in self.rows if r.enterprise.parent_id is not None}
 
 
 async def load_columns(programme_id: int, year: int | None = None) -> list[Column]:
@@ -164,41 +175,45 @@ def build_cells(
 async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
     programmes = await list_programmes()
     programme = pick_programme(programmes, query.programme_id)
+    if programme is None and query.programme_id is not None:
+        raise NotFoundException("未找到该工作方案。")
     all_columns = await load_columns(programme["id"]) if programme else []
     years = sorted({c.due_year for c in all_columns})
+    if query.year is not None and years and query.year not in years:
+        raise ValidationException(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
 
     enterprises = await visible_enterprises()
+    if query.enterprise_id is not None and all(e.id != query.enterprise_id for e in enterprises):
+        raise NotFoundException("未找到该企业。")
     group_names = {e.id: e.name for e in enterprises if e.parent_id is None}
     candidates = _filter_rows(enterprises, query)
     reporting_ids = sorted({e.id if e.cohort is not Cohort.SUB else e.group_id for e in candidates})
-    scoped = (
-        None if len(reporting_ids) > 500 else reporting_ids
-    )  # big IN lists cost more than they save
+    # Past a few hundred ids an IN list costs more than reading the facts of everyone.
+    scoped = None if len(reporting_ids) > 500 else reporting_ids
     as_of = end_of_day(query.as_of)
     facts = await load_facts([c.id for c in columns], as_of, scoped)
     computer = CellComputer(facts, as_of, window_workdays)
 
     rows = [Row(e, build_cells(e, columns, computer)) for e in candidates]
+    if query.cohort == Cohort.SUB:
+        rows = [r for r in rows if r.cells]  # subsidiaries owe nothing outside 全级次 duties
     if query.status:
         rows = [r for r in rows if any(c.state.status == query.status for c in r.cells.values())]
-    for row in rows:
-        for column in columns:
-            cell = row.cells.get(column.id)
-            if cell is not None and cell.covered_by is None:
-                column.counts[cell.state.status] += 1
+    _count(rows, columns)
 
     group_order = list(dict.fromkeys(r.enterprise.group_id for r in rows))
     total_groups = len(group_order)
     pages = 1 if query.page_size <= 0 else max(1, math.ceil(total_groups / query.page_size))
+    page = min(query.page, pages)
     if query.page_size > 0:
-        start = (min(query.page, pages) - 1) * query.page_size
+        start = (page - 1) * query.page_size
         shown = set(group_order[start : start + query.page_size])
         page_rows = [r for r in rows if r.enterprise.group_id in shown]
     else:
         page_rows = rows
     return Board(
-        query,
+        replace(query, page=page),
         programme,
         programmes,
         years,
@@ -210,6 +225,20 @@ async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
         group_names,
         {e.id for e in enterprises if e.parent_id is None and e.upgraded_mgmt},
     )
+
+
+def _count(rows: list[Row], columns: list[Column]) -> None:
+    """Count each deliverable once: a 全级次 cell shown on many subsidiary rows is the group's."""
+    counted: set[tuple[int, int]] = set()
+    for row in rows:
+        for column in columns:
+            cell = row.cells.get(column.id)
+            if cell is None:
+                continue
+            key = (cell.covered_by or row.enterprise.id, column.id)
+            if key not in counted:
+                counted.add(key)
+                column.counts[cell.state.status] += 1
 
 
 def status_totals(board: Board) -> Counter[str]:

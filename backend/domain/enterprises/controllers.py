@@ -55,6 +55,9 @@ class EnterpriseController(Controller):
             raise ValidationException(str(exc)) from None
         everyone = await visible_enterprises()
         children = [e for e in everyone if e.parent_id == enterprise.id]
+        descendants = sum(
+            1 for e in everyone if e.id != enterprise.id and e.path.startswith(enterprise.path)
+        )
         names = {e.id: e.name for e in everyone}
         timeline = await enterprise_timeline(enterprise, day, get_settings().due_soon_workdays)
         return Template(
@@ -62,6 +65,7 @@ class EnterpriseController(Controller):
             context={
                 "e": enterprise,
                 "children": children,
+                "descendants": descendants,
                 "names": names,
                 "t": timeline,
                 "as_of": day,

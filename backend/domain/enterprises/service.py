@@ -3,6 +3,7 @@ the one place that will scope by the current user once accounts exist."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,12 @@ async def get_enterprise(enterprise_id: int) -> EnterpriseRow | None:
     return _row(record) if record else None
 
 
+def _fold(text: str) -> str:
+    # Full-width letters, digits and brackets as people type them: （示例） and (示例) are one.
+    return unicodedata.normalize("NFKC", text).upper()
+
+
 def matches_query(row: EnterpriseRow, q: str) -> bool:
-    needle = q.strip().upper()
-    return not needle or needle in row.name.upper() or needle in row.credit_code
+    """Every word of the query appears in the name, the short name or the credit code."""
+    haystack = _fold(f"{row.name} {row.short_name} {row.credit_code}")
+    return all(word in haystack for word in _fold(q).split())

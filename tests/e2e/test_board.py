@@ -63,3 +63,21 @@ def test_subsidiaries_fold_under_their_group(page) -> None:
     assert not subs.first.is_visible()
     first_toggle.click()
     assert subs.first.is_visible()
+
+
+def test_back_button_restores_the_filters_with_the_board(page) -> None:  # noqa: ANN001
+    page.goto("/board?as_of=2024-12-31")
+    page.select_option("select[name=group]", "UPG7")
+    expect(page.locator("#board-table tbody tr.group-t1")).to_have_count(0)
+    page.locator("#board-table td.st-approved").first.click()
+    page.locator("#side-panel").get_by_text("报送与审核记录").wait_for()
+    page.select_option("select[name=year]", "2024")
+    expect(page.locator("#board-table thead th.phase")).to_have_count(1)
+    assert (
+        page.locator("#side-panel").inner_text() == ""
+    )  # a stale panel would contradict the board
+    page.go_back()
+    expect(page.locator("#board-table thead th.phase")).to_have_count(3)
+    assert page.locator("select[name=group]").input_value() == "UPG7"
+    assert page.locator("select[name=year]").input_value() == ""
+    assert page.console_errors == []

@@ -229,7 +229,6 @@ async def generate(groups: int, per_group: int, as_of: dt.date, seed: int = SEED
                      "lines": rng.sample(lines, len(lines)), "children": []})  # fmt: skip
     next_id = groups + 1
     n2, n3 = _tiers(per_group)
-    seconds: list[tuple[dict, dict]] = []
     for top in tops:
         for j in range(n2):
             line = top["lines"][j % len(top["lines"])]
@@ -242,7 +241,6 @@ async def generate(groups: int, per_group: int, as_of: dt.date, seed: int = SEED
             )  # fmt: skip
             child = {"id": next_id, "short": short, "area": area, "path": path}
             top["children"].append(child)
-            seconds.append((top, child))
             next_id += 1
     for top in tops:
         for j in range(n3):
@@ -466,11 +464,10 @@ async def measure_direct(as_of: dt.date, repeat: int, counter: QueryCounter) -> 
         Row,
         build_board,
         build_cells,
-        list_programmes,
         load_columns,
-        pick_programme,
     )
     from backend.domain.enterprises.service import visible_enterprises
+    from backend.domain.programmes.service import list_programmes, pick_programme
     from backend.lib.timeutil import end_of_day
     from backend.settings import get_settings
 
@@ -591,6 +588,27 @@ def engine_name() -> str:
     return "postgresql" if get_settings().is_postgres else "sqlite"
 
 
+def git_commit() -> str:
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "backend", "templates"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (app code modified)" if dirty else "")
+
+
 async def machine_facts() -> dict[str, Any]:
     import sqlite3
 
@@ -617,9 +635,11 @@ async def machine_facts() -> dict[str, Any]:
         "cpu": cpu or platform.processor(),
         "cpus": os.cpu_count(),
         "memory_gib": mem_gib,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
         "engine": engine_name(),
+        "commit": git_commit(),
         "sqlite": sqlite3.sqlite_version,
     }
     if get_settings().is_postgres:
@@ -634,9 +654,11 @@ def markdown(report: dict) -> str:
     lines = [
         f"### {engine} — {m['date_utc']}",
         "",
-        f"{m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"SQLite {m['sqlite']}; as of {report['args']['as_of']}, {report['args']['repeat']} "
-        "timed requests after one warm-up.",
+        f"Commit {m['commit']}; {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB; "
+        f"Python {m['python']}, "
+        f"SQLite {m['sqlite']}; load average at start {m['load_average_at_start']}; "
+        f"as of {report['args']['as_of']}, {report['args']['repeat']} timed requests "
+        "after one warm-up.",
         "",
     ]
     for size in report["sizes"]:

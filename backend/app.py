@@ -67,7 +67,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers={Exception: http_error_handler},
-        compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
+        # Level 9 spends ~110 ms on the 5 MB full board for 8 % less than level 5.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=2048, gzip_compress_level=5
+        ),
         logging_config=LoggingConfig(log_exceptions="debug"),
         debug=settings.debug,
     )

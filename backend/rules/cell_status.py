@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from backend.lib.timeutil import deadline_of, local_date
 from backend.rules.workdays import subtract_workdays
@@ -49,14 +50,13 @@ STATUS_SHORT: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class VersionFact:
+# Facts are tuples: the board creates one per version and review, tens of thousands at a time.
+class VersionFact(NamedTuple):
     version_no: int
     submitted_at: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewFact:
+class ReviewFact(NamedTuple):
     version_no: int
     decision: str  # approve | return | reopen
     released_at: dt.datetime
@@ -73,7 +73,7 @@ class ExemptionFact:
         return self.granted_at <= as_of and (self.revoked_at is None or self.revoked_at > as_of)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: the board builds tens of thousands and frozen init is slow
 class CellState:
     status: Status
     due_on: dt.date  # the effective due date (after any extension in force)
@@ -86,6 +86,26 @@ class CellState:
 @lru_cache(maxsize=8192)
 def due_soon_from(due_on: dt.date, window_workdays: int) -> dt.date:
     return subtract_workdays(due_on, window_workdays)
+
+
+# The board evaluates tens of thousands of cells against a handful of due dates and one as-of
+# instant: the zone arithmetic is done once per distinct value, and comparisons happen in UTC.
+@lru_cache(maxsize=8192)
+def _deadline_utc(due_on: dt.date) -> dt.datetime:
+    return deadline_of(due_on).astimezone(dt.UTC)
+
+
+@lru_cache(maxsize=1024)
+def _local_date(moment: dt.datetime) -> dt.date:
+    return local_date(moment)
+
+
+def _submitted_at(version: VersionFact) -> dt.datetime:
+    return version.submitted_at
+
+
+def _version_no(version: VersionFact) -> int:
+    return version.version_no
 
 
 def _effective_due(
@@ -107,22 +127,24 @@ def cell_status(
     exemptions: Sequence[ExemptionFact] = (),
     window_workdays: int = 5,
 ) -> CellState:
-    if any(e.kind == "exempt" and e.in_force(as_of) for e in exemptions):
+    if as_of.tzinfo is not dt.UTC:
+        as_of = as_of.astimezone(dt.UTC)
+    if exemptions and any(e.kind == "exempt" and e.in_force(as_of) for e in exemptions):
         return CellState(Status.EXEMPT, due_on)
     effective_due = _effective_due(due_on, exemptions, as_of) if exemptions else due_on
-    deadline = deadline_of(effective_due)
+    deadline = _deadline_utc(effective_due)
 
     seen = [v for v in versions if v.submitted_at <= as_of]
     if not seen:
         if as_of > deadline:
-            days = (local_date(as_of) - effective_due).days
+            days = (_local_date(as_of) - effective_due).days
             return CellState(Status.OVERDUE, effective_due, days_late=days)
-        if local_date(as_of) >= due_soon_from(effective_due, window_workdays):
+        if _local_date(as_of) >= due_soon_from(effective_due, window_workdays):
             return CellState(Status.DUE_SOON, effective_due)
         return CellState(Status.NOT_DUE, effective_due)
 
-    first = min(seen, key=lambda v: v.submitted_at)
-    latest = max(seen, key=lambda v: v.version_no)
+    first = min(seen, key=_submitted_at) if len(seen) > 1 else seen[0]
+    latest = max(seen, key=_version_no) if len(seen) > 1 else seen[0]
     on_time = first.submitted_at <= deadline
     late_days = 0 if on_time else (local_date(first.submitted_at) - effective_due).days
 

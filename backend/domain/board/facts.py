@@ -1,15 +1,16 @@
 """Fetch the facts the cell rules need for a set of obligations, as of an instant.
 
-A fixed number of queries whatever the number of enterprises: versions, released reviews and
-exemptions, each grouped in memory by (enterprise id, obligation id)."""
+Four single-table reads whatever the number of enterprises, joined here in memory: submissions
+of the obligations, versions and released reviews up to the instant, and exemptions granted by
+then. Each cell keeps only what the rules look at: its first and latest version, and the
+reviews of versions that existed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from backend.db.tables import Exemption, Review, SubmissionVersion
+from backend.db.fastread import as_utc, fetch_tuples
 from backend.rules.cell_status import ExemptionFact, ReviewFact, VersionFact
 
 CellKey = tuple[int, int]
@@ -17,17 +18,14 @@ CellKey = tuple[int, int]
 
 @dataclass
 class Facts:
-    versions: dict[CellKey, list[VersionFact]] = field(default_factory=lambda: defaultdict(list))
-    reviews: dict[CellKey, list[ReviewFact]] = field(default_factory=lambda: defaultdict(list))
-    exemptions: dict[CellKey, list[ExemptionFact]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    versions: dict[CellKey, list[VersionFact]] = field(default_factory=dict)
+    reviews: dict[CellKey, list[ReviewFact]] = field(default_factory=dict)
+    exemptions: dict[CellKey, list[ExemptionFact]] = field(default_factory=dict)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
+def _ids(values: list[int]) -> str:
+    # Integers from our own queries, inlined: a statement needs no parameter per id.
+    return ", ".join(str(int(v)) for v in values) or "0"
 
 
 async def load_facts(
@@ -36,49 +34,57 @@ async def load_facts(
     facts = Facts()
     if not obligation_ids:
         return facts
-    sv = SubmissionVersion
-    query = sv.select(
-        sv.submission.enterprise.as_alias("e"),
-        sv.submission.obligation.as_alias("o"),
-        sv.version_no,
-        sv.submitted_at,
-    ).where(sv.submission.obligation.is_in(obligation_ids), sv.submitted_at <= as_of)
-    if enterprise_ids is not None:
-        query = query.where(sv.submission.enterprise.is_in(enterprise_ids or [0]))
-    for r in await query:
-        facts.versions[(r["e"], r["o"])].append(
-            VersionFact(r["version_no"], _aware(r["submitted_at"]))
+    only = f" AND enterprise IN ({_ids(enterprise_ids)})" if enterprise_ids is not None else ""
+    obligations = _ids(obligation_ids)
+    cell_of = {
+        sid: (e, o)
+        for sid, e, o in await fetch_tuples(
+            f"SELECT id, enterprise, obligation FROM submission "
+            f"WHERE obligation IN ({obligations}){only}"
         )
+    }
+    version_key: dict[int, tuple[CellKey, int]] = {}
+    firsts: dict[CellKey, VersionFact] = {}
+    latests: dict[CellKey, VersionFact] = {}
+    for vid, sid, number, submitted_at in await fetch_tuples(
+        "SELECT id, submission, version_no, submitted_at FROM submission_version "
+        "WHERE submitted_at <= {}",
+        as_of,
+    ):
+        key = cell_of.get(sid)
+        if key is None:
+            continue
+        version_key[vid] = (key, number)
+        fact = VersionFact(number, as_utc(submitted_at))  # type: ignore[arg-type]
+        if key not in firsts or fact.submitted_at < firsts[key].submitted_at:
+            firsts[key] = fact
+        if key not in latests or number > latests[key].version_no:
+            latests[key] = fact
+    for key, latest in latests.items():
+        first = firsts[key]
+        facts.versions[key] = [latest] if first is latest else [first, latest]
 
-    rv = Review
-    query = rv.select(
-        rv.version.submission.enterprise.as_alias("e"),
-        rv.version.submission.obligation.as_alias("o"),
-        rv.version.version_no.as_alias("n"),
-        rv.decision,
-        rv.released_at,
-    ).where(
-        rv.version.submission.obligation.is_in(obligation_ids),
-        rv.state == "released",
-        rv.released_at <= as_of,
-    )
-    if enterprise_ids is not None:
-        query = query.where(rv.version.submission.enterprise.is_in(enterprise_ids or [0]))
-    for r in await query:
-        facts.reviews[(r["e"], r["o"])].append(
-            ReviewFact(r["n"], r["decision"], _aware(r["released_at"]))
-        )
+    for vid, decision, released_at in await fetch_tuples(
+        "SELECT version, decision, released_at FROM review "
+        "WHERE state = 'released' AND released_at <= {}",
+        as_of,
+    ):
+        found = version_key.get(vid)
+        if found is not None:
+            key, number = found
+            review = ReviewFact(number, decision, as_utc(released_at))  # type: ignore[arg-type]
+            facts.reviews.setdefault(key, []).append(review)
 
-    ex = Exemption
-    query = ex.select(
-        ex.enterprise, ex.obligation, ex.kind, ex.granted_at, ex.revoked_at, ex.extended_to
-    ).where(ex.obligation.is_in(obligation_ids), ex.granted_at <= as_of)
-    if enterprise_ids is not None:
-        query = query.where(ex.enterprise.is_in(enterprise_ids or [0]))
-    for r in await query:
-        facts.exemptions[(r["enterprise"], r["obligation"])].append(
-            ExemptionFact(
-                r["kind"], _aware(r["granted_at"]), _aware(r["revoked_at"]), r["extended_to"]
-            )
+    for e, o, kind, granted_at, revoked_at, extended_to in await fetch_tuples(
+        f"SELECT enterprise, obligation, kind, granted_at, revoked_at, extended_to "
+        f"FROM exemption WHERE obligation IN ({obligations}){only} AND granted_at <= {{}}",
+        as_of,
+    ):
+        fact = ExemptionFact(
+            kind,
+            as_utc(granted_at),  # type: ignore[arg-type]
+            as_utc(revoked_at),
+            dt.date.fromisoformat(extended_to) if isinstance(extended_to, str) else extended_to,
         )
+        facts.exemptions.setdefault((e, o), []).append(fact)
     return facts

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -139,7 +142,7 @@ def _filter_rows(enterprises: list[EnterpriseRow], query: BoardQuery) -> list[En
 
 class CellComputer:
     def __init__(self, facts: Facts, as_of: dt.datetime, window: int) -> None:
-        self.facts, self.as_of, self.window = facts, as_of, window
+        self.facts, self.as_of, self.window = facts, as_of.astimezone(dt.UTC), window
         self._cache: dict[tuple[int, int], CellState] = {}
 
     def state(self, enterprise_id: int, column: Column) -> CellState:
@@ -158,17 +161,44 @@ class CellComputer:
         return cached
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic collector would walk every new object many times over; none of these form
+    cycles, so reference counting frees them and the collector can wait."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def cell_plan(columns: list[Column]) -> dict[Cohort, list[tuple[Column, bool]]]:
+    """For each cohort, its columns and whether the group's deliverable covers the cell."""
+    return {
+        cohort: [
+            (c, covered_by_group(c.applies_to, cohort))
+            for c in columns
+            if reports(c.applies_to, cohort) or covered_by_group(c.applies_to, cohort)
+        ]
+        for cohort in Cohort
+    }
+
+
 def build_cells(
-    row: EnterpriseRow, columns: list[Column], computer: CellComputer
+    row: EnterpriseRow,
+    columns: list[Column],
+    computer: CellComputer,
+    plan: dict[Cohort, list[tuple[Column, bool]]] | None = None,
 ) -> dict[int, Cell]:
-    cohort = row.cohort
+    plan = plan or cell_plan(columns)
     cells: dict[int, Cell] = {}
-    for column in columns:
-        if reports(column.applies_to, cohort):
+    for column, covered in plan[row.cohort]:
+        if covered:
+            cells[column.id] = Cell(column.id, computer.state(row.group_id, column), row.group_id)
+        else:
             cells[column.id] = Cell(column.id, computer.state(row.id, column))
-        elif covered_by_group(column.applies_to, cohort):
-            state = computer.state(row.group_id, column)
-            cells[column.id] = Cell(column.id, state, covered_by=row.group_id)
     return cells
 
 
@@ -192,10 +222,11 @@ async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
     # Past a few hundred ids an IN list costs more than reading the facts of everyone.
     scoped = None if len(reporting_ids) > 500 else reporting_ids
     as_of = end_of_day(query.as_of)
-    facts = await load_facts([c.id for c in columns], as_of, scoped)
-    computer = CellComputer(facts, as_of, window_workdays)
-
-    rows = [Row(e, build_cells(e, columns, computer)) for e in candidates]
+    with paused_gc():  # tens of thousands of short-lived, acyclic objects
+        facts = await load_facts([c.id for c in columns], as_of, scoped)
+        computer = CellComputer(facts, as_of, window_workdays)
+        plan = cell_plan(columns)
+        rows = [Row(e, build_cells(e, columns, computer, plan)) for e in candidates]
     if query.cohort == Cohort.SUB:
         rows = [r for r in rows if r.cells]  # subsidiaries owe nothing outside 全级次 duties
     if query.status:
@@ -230,15 +261,17 @@ async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
 def _count(rows: list[Row], columns: list[Column]) -> None:
     """Count each deliverable once: a 全级次 cell shown on many subsidiary rows is the group's."""
     counted: set[tuple[int, int]] = set()
+    tally: Counter[tuple[int, str]] = Counter()
     for row in rows:
-        for column in columns:
-            cell = row.cells.get(column.id)
-            if cell is None:
-                continue
-            key = (cell.covered_by or row.enterprise.id, column.id)
+        own = row.enterprise.id
+        for column_id, cell in row.cells.items():
+            key = (cell.covered_by or own, column_id)
             if key not in counted:
                 counted.add(key)
-                column.counts[cell.state.status] += 1
+                tally[(column_id, cell.state.status)] += 1
+    by_id = {c.id: c for c in columns}
+    for (column_id, status), n in tally.items():
+        by_id[column_id].counts[status] = n
 
 
 def status_totals(board: Board) -> Counter[str]:

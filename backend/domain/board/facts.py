@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from backend.db.fastread import as_utc, fetch_tuples
+from backend.db import fastread
+from backend.db.fastread import as_utc
 from backend.rules.cell_status import ExemptionFact, ReviewFact, VersionFact
 
 CellKey = tuple[int, int]
@@ -38,7 +39,7 @@ async def load_facts(
     obligations = _ids(obligation_ids)
     cell_of = {
         sid: (e, o)
-        for sid, e, o in await fetch_tuples(
+        for sid, e, o in await fastread.fetch_tuples(
             f"SELECT id, enterprise, obligation FROM submission "
             f"WHERE obligation IN ({obligations}){only}"
         )
@@ -46,7 +47,7 @@ async def load_facts(
     version_key: dict[int, tuple[CellKey, int]] = {}
     firsts: dict[CellKey, VersionFact] = {}
     latests: dict[CellKey, VersionFact] = {}
-    for vid, sid, number, submitted_at in await fetch_tuples(
+    for vid, sid, number, submitted_at in await fastread.fetch_tuples(
         "SELECT id, submission, version_no, submitted_at FROM submission_version "
         "WHERE submitted_at <= {}",
         as_of,
@@ -64,7 +65,7 @@ async def load_facts(
         first = firsts[key]
         facts.versions[key] = [latest] if first is latest else [first, latest]
 
-    for vid, decision, released_at in await fetch_tuples(
+    for vid, decision, released_at in await fastread.fetch_tuples(
         "SELECT version, decision, released_at FROM review "
         "WHERE state = 'released' AND released_at <= {}",
         as_of,
@@ -75,7 +76,7 @@ async def load_facts(
             review = ReviewFact(number, decision, as_utc(released_at))  # type: ignore[arg-type]
             facts.reviews.setdefault(key, []).append(review)
 
-    for e, o, kind, granted_at, revoked_at, extended_to in await fetch_tuples(
+    for e, o, kind, granted_at, revoked_at, extended_to in await fastread.fetch_tuples(
         f"SELECT enterprise, obligation, kind, granted_at, revoked_at, extended_to "
         f"FROM exemption WHERE obligation IN ({obligations}){only} AND granted_at <= {{}}",
         as_of,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -14,31 +14,44 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend.db.lifespan import db_lifespan
+from backend.domain.accounts.admin import UserAdminController
+from backend.domain.accounts.controllers import LoginController, PasswordController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.security.csrf import csrf_middleware
+from backend.security.guards import access_guard
+from backend.security.middleware import authentication_middleware
+from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.errors import http_error_handler
-from backend.web.middleware import loopback_only_middleware, security_headers_middleware
+from backend.web.middleware import security_headers_middleware
 
 
-@get("/healthz", include_in_schema=False)
+@get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    middleware = [DefineMiddleware(security_headers_middleware)]
-    if not settings.allow_remote:
-        middleware.insert(0, DefineMiddleware(loopback_only_middleware))
+    if settings.is_production and settings.debug:
+        raise RuntimeError("生产环境不得开启调试模式（HEGUI_DEBUG）。")
+    middleware = [
+        DefineMiddleware(security_headers_middleware),
+        DefineMiddleware(authentication_middleware),
+        DefineMiddleware(csrf_middleware),
+    ]
     return Litestar(
         route_handlers=[
             home,
             healthz,
+            LoginController,
+            PasswordController,
+            UserAdminController,
             BoardController,
             EnterpriseController,
             BoardApiController,
@@ -57,12 +70,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine_callback=templating.configure,
         ),
         plugins=[HTMXPlugin()],
+        guards=[access_guard],
         middleware=middleware,
         lifespan=[db_lifespan],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",
-            path="/schema",
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt={"access": Access.ACCOUNT}
+            ),
             # Browser renderers load their scripts from CDNs, which intranets cannot reach.
             render_plugins=[JsonRenderPlugin()],
         ),

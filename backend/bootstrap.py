@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 from dataclasses import dataclass
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
+from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.settings import Settings
@@ -19,12 +22,17 @@ log = logging.getLogger("hegui")
 class SeedReport:
     programmes: list[LoadResult]
     demo: DemoSummary | None
+    accounts: list[DemoAccount]
 
 
 async def migrate() -> None:
-    result = await run_forwards(app_name="hegui", migration_id="all")
+    # Piccolo prints emoji progress lines meant for its own CLI; keep them for the log only.
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        result = await run_forwards(app_name="hegui", migration_id="all")
+    log.debug("piccolo: %s", captured.getvalue())
     if not result.success:
-        raise RuntimeError(f"数据库迁移失败：{result.message}")
+        raise RuntimeError(f"数据库迁移失败：{result.message}\n{captured.getvalue()}")
 
 
 async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = True) -> SeedReport:
@@ -32,4 +40,5 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
     summary = None
     if demo and (not demo_only_if_empty or await database_is_empty()):
         summary = await load_demo(FileStore(settings.storage_dir))
-    return SeedReport(programmes, summary)
+        await create_demo_accounts()
+    return SeedReport(programmes, summary, await demo_accounts())

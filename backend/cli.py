@@ -96,6 +96,15 @@ def serve(host: str, port: int, no_demo: bool) -> None:
     report = _run(work)
     if report.demo:
         click.echo("空数据库：" + _describe(report.demo))
+    if report.accounts:
+        from backend.domain.demo.accounts import DEMO_PASSWORD
+
+        click.echo(f"演示数据库的演示账户（密码均为 {DEMO_PASSWORD}，仅供演示）：")
+        for account in report.accounts:
+            where = f"，{account.enterprise}" if account.enterprise else ""
+            click.echo(
+                f"  {account.username:<11} {account.role.value:<16} {account.display_name}{where}"
+            )
     click.echo(f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（Ctrl+C 停止）")
     uvicorn.run("backend.app:create_app", factory=True, host=host, port=port, log_level="info")
 
@@ -112,6 +121,16 @@ def worker() -> None:
 
     run_worker(WorkerSettings)  # type: ignore[arg-type]
 
+
+def _register() -> None:
+    from backend.cli_admin import audit, import_group, users
+
+    main.add_command(users)
+    main.add_command(audit)
+    main.add_command(import_group)
+
+
+_register()
 
 if __name__ == "__main__":
     main()

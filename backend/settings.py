@@ -41,8 +41,16 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_from: str
-    allow_remote: bool
     secret_key_from_env: bool
+    secure_cookies: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+    password_min_length: int
+    password_min_classes: int
+    password_max_age_days: int
+    password_history: int
+    login_max_failures: int
+    lockout_minutes: int
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
@@ -80,8 +88,17 @@ class Settings:
             smtp_user=_env("SMTP_USER"),
             smtp_password=_env("SMTP_PASSWORD"),
             smtp_from=_env("SMTP_FROM"),
-            allow_remote=_env_bool("HEGUI_ALLOW_REMOTE"),
             secret_key_from_env=bool(_env("SECRET_KEY")),
+            # Behind HTTPS (always in production) cookies carry Secure and the __Host- prefix.
+            secure_cookies=_env_bool("HEGUI_SECURE_COOKIES", environment == "production"),
+            session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 30),
+            session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 12),
+            password_min_length=_env_int("PASSWORD_MIN_LENGTH", 8),
+            password_min_classes=_env_int("PASSWORD_MIN_CLASSES", 3),
+            password_max_age_days=_env_int("PASSWORD_MAX_AGE_DAYS", 90),
+            password_history=_env_int("PASSWORD_HISTORY", 5),
+            login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
+            lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
         )
 
 

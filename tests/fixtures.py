@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import httpx
 import pytest
 
 from backend.lib.timeutil import TZ
@@ -31,3 +33,89 @@ async def roster(programme: int) -> dict[str, int]:
     await f.review(v, "return", at(2023, 12, 5))
     await f.exempt(ids["U"], await f.obligation_id("A4"), at(2023, 6, 1), "已完成重组")
     return ids
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+PASSWORD = "Test-Passw0rd!"
+_hashed: dict[str, str] = {}
+
+
+async def password_hash() -> str:
+    """argon2 is slow on purpose: hash the shared test password once per session."""
+    from backend.security.passwords import hash_password
+
+    if "value" not in _hashed:
+        _hashed["value"] = await hash_password(PASSWORD)
+    return _hashed["value"]
+
+
+async def make_account(username: str, role: str, enterprise_id: int | None = None) -> int:
+    from backend.db.tables import Account
+
+    rows = await Account.insert(
+        Account(
+            username=username,
+            display_name=username,
+            role=role,
+            enterprise=enterprise_id,
+            password_hash=await password_hash(),
+            must_change_password=False,
+            password_changed_at=dt.datetime.now(dt.UTC),
+        )
+    ).returning(Account.id)
+    return rows[0]["id"]
+
+
+@pytest.fixture
+async def accounts(db: None) -> dict[str, int]:
+    """One SASAC-side account per role (enterprise accounts come with `roster`)."""
+    return {
+        name: await make_account(name, role)
+        for name, role in (
+            ("admin", "sasac_admin"),
+            ("reviewer", "sasac_reviewer"),
+            ("leader", "sasac_leader"),
+            ("auditor", "auditor"),
+        )
+    }
+
+
+@pytest.fixture
+async def tenant_accounts(roster: dict[str, int], accounts: dict[str, int]) -> dict[str, int]:
+    """Enterprise accounts: `ent_g` for group G (and its subsidiaries), `ent_u` for group U."""
+    return {
+        **accounts,
+        "ent_g": await make_account("ent_g", "enterprise_admin", roster["G"]),
+        "ent_g_user": await make_account("ent_g_user", "enterprise_user", roster["G1"]),
+        "ent_u": await make_account("ent_u", "enterprise_user", roster["U"]),
+    }
+
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([0-9a-f]{64})"')
+
+
+async def csrf_token(client: httpx.AsyncClient, path: str = "/login") -> str:
+    page = await client.get(path)
+    found = CSRF_FIELD.search(page.text)
+    assert found, f"no CSRF field on {path}"
+    return found.group(1)
+
+
+async def sign_in(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> httpx.Response:
+    token = await csrf_token(client)
+    return await client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+async def staff(client: httpx.AsyncClient, accounts: dict[str, int]) -> httpx.AsyncClient:
+    """The client, signed in as a SASAC reviewer."""
+    response = await sign_in(client, "reviewer")
+    assert response.status_code == 303, response.text
+    return client

@@ -50,3 +50,11 @@
     if (event.detail && event.detail.target && event.detail.target.id === "board") { closePanel(); }
   });
 })();
+
+// Destructive actions ask first: a plain form with data-confirm submits only after "OK".
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -1,27 +1,29 @@
 """Errors in Chinese: JSON for the API, a page (or a swappable fragment) for the browser.
-Tracebacks never reach the client."""
+Tracebacks never reach the client. An anonymous browser is sent to the login page."""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from backend.security.guards import PasswordChangeRequired
 
 log = logging.getLogger("hegui")
 
 DEFAULT_MESSAGES = {
     400: "请求参数有误，请检查后重试。",
+    401: "请先登录。",
     403: "您没有权限执行此操作。",
     404: "未找到您要访问的内容，可能已被删除或您无权查看。",
     405: "不支持该请求方式。",
     413: "上传内容超过大小限制。",
     500: "系统内部错误，请稍后重试；如持续出现，请联系系统管理员。",
 }
-
-
 PARAMETER_LABELS = {
     "page": "页码",
     "page_size": "每页数量",
@@ -43,6 +45,12 @@ def _message(status: int, detail: str | None, extra: object = None) -> str:
     return DEFAULT_MESSAGES.get(status, "请求失败，请稍后重试。")
 
 
+def _redirect(request: Request, location: str) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=200, headers={"HX-Redirect": location})
+    return Redirect(path=location)
+
+
 def http_error_handler(request: Request, exc: Exception) -> Response:
     extra = None
     if isinstance(exc, HTTPException):
@@ -51,12 +59,17 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail = HTTP_500_INTERNAL_SERVER_ERROR, None
     message = _message(status, detail, extra)
-    if request.url.path.startswith("/api/"):
+    is_api = request.url.path.startswith("/api/")
+    if not is_api and isinstance(exc, NotAuthorizedException):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return _redirect(request, f"/login?next={quote(target)}")
+    if not is_api and isinstance(exc, PasswordChangeRequired):
+        return _redirect(request, "/account/password")
+    if is_api:
         return Response({"status_code": status, "detail": message}, status_code=status)
+    fragment = bool(request.headers.get("hx-request"))
     return Template(
-        template_name="errors/_message.html"
-        if request.headers.get("hx-request")
-        else "errors/error.html",
+        template_name="errors/_message.html" if fragment else "errors/error.html",
         context={"status": status, "message": message},
         status_code=status,
     )

@@ -86,6 +86,17 @@ def live_server() -> Iterator[str]:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
+def sign_in(page, username: str) -> None:
+    """The demo database's accounts share one password (printed by `hegui serve`)."""
+    from backend.domain.demo.accounts import DEMO_PASSWORD
+
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/board**")
+
+
 @pytest.fixture
 def page(live_server: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -101,5 +112,6 @@ def page(live_server: str) -> Iterator[object]:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.console_errors = errors  # type: ignore[attr-defined]
+        sign_in(page, "reviewer")
         yield page
         browser.close()

@@ -65,7 +65,7 @@ def test_subsidiaries_fold_under_their_group(page) -> None:
     assert subs.first.is_visible()
 
 
-def test_back_button_restores_the_filters_with_the_board(page) -> None:  # noqa: ANN001
+def test_back_button_restores_the_filters_with_the_board(page) -> None:
     page.goto("/board?as_of=2024-12-31")
     page.select_option("select[name=group]", "UPG7")
     expect(page.locator("#board-table tbody tr.group-t1")).to_have_count(0)

@@ -22,9 +22,9 @@ def cells_by_code(body: dict[str, Any], enterprise_id: int) -> dict[str, dict[st
 
 
 async def test_rows_have_cells_only_for_their_cohort(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
+    body = (await staff.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
     upgraded, group = cells_by_code(body, roster["U"]), cells_by_code(body, roster["G"])
     assert "A1b-2023" in upgraded and "A1a-2023" not in upgraded  # 合规管理组织机构, UPG7 only
     assert "A1a-2023" in group and "A1b-2023" not in group  # 合规管理委员会, first tier only
@@ -37,8 +37,8 @@ async def test_rows_have_cells_only_for_their_cohort(
     assert body["rows"][0]["enterprise"]["id"] == roster["U"]  # upgraded groups come first
 
 
-async def test_statuses_and_days_late(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
-    body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
+async def test_statuses_and_days_late(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    body = (await staff.get("/api/v1/board", params={"as_of": "2024-01-31"})).json()
     upgraded, group = cells_by_code(body, roster["U"]), cells_by_code(body, roster["G"])
     assert upgraded["P1-2023"]["status"] == "approved"
     assert upgraded["P1-2023"]["days_late"] == 0
@@ -57,17 +57,17 @@ async def test_statuses_and_days_late(client: httpx.AsyncClient, roster: dict[st
     assert group["C1-2025"]["status"] == "not_due"
 
 
-async def test_as_of_replays_the_past(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
-    before = (await client.get("/api/v1/board", params={"as_of": "2023-05-21"})).json()
+async def test_as_of_replays_the_past(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    before = (await staff.get("/api/v1/board", params={"as_of": "2023-05-21"})).json()
     assert cells_by_code(before, roster["G"])["P1-2023"]["status"] == "due_soon"
     assert cells_by_code(before, roster["U"])["P1-2023"]["status"] == "submitted"
-    after = (await client.get("/api/v1/board", params={"as_of": "2023-05-23"})).json()
+    after = (await staff.get("/api/v1/board", params={"as_of": "2023-05-23"})).json()
     assert cells_by_code(after, roster["G"])["P1-2023"]["status"] == "overdue"
 
 
-async def test_filters(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
+async def test_filters(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
     async def ids(**params: str) -> list[int]:
-        body = (await client.get("/api/v1/board", params={"as_of": "2024-01-31", **params})).json()
+        body = (await staff.get("/api/v1/board", params={"as_of": "2024-01-31", **params})).json()
         return [r["enterprise"]["id"] for r in body["rows"]]
 
     assert await ids() == [roster["U"], roster["G"], roster["G1"], roster["G2"]]
@@ -77,18 +77,18 @@ async def test_filters(client: httpx.AsyncClient, roster: dict[str, int]) -> Non
     assert await ids(enterprise_id=str(roster["G1"])) == [roster["G1"], roster["G2"]]
     assert await ids(status="returned") == [roster["G"], roster["G1"], roster["G2"]]
     assert await ids(status="exempt") == [roster["U"]]
-    body = (await client.get("/api/v1/board", params={"year": "2024"})).json()
+    body = (await staff.get("/api/v1/board", params={"year": "2024"})).json()
     assert {o["code"] for o in body["obligations"]} == {"B1", "B2", "B3", "R1", "R2", "R3"}
 
 
-async def test_search_by_credit_code(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
-    detail = (await client.get(f"/api/v1/enterprises/{roster['G1']}")).json()
-    body = (await client.get("/api/v1/board", params={"q": detail["credit_code"].lower()})).json()
+async def test_search_by_credit_code(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    detail = (await staff.get(f"/api/v1/enterprises/{roster['G1']}")).json()
+    body = (await staff.get("/api/v1/board", params={"q": detail["credit_code"].lower()})).json()
     assert [r["enterprise"]["id"] for r in body["rows"]] == [roster["G1"]]
 
 
-async def test_paging_counts_groups(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
-    body = (await client.get("/api/v1/board", params={"page_size": "1", "page": "2"})).json()
+async def test_paging_counts_groups(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    body = (await staff.get("/api/v1/board", params={"page_size": "1", "page": "2"})).json()
     assert body["total"] == 4 and body["total_groups"] == 2
     assert [r["enterprise"]["id"] for r in body["rows"]] == [
         roster["G"],
@@ -110,9 +110,9 @@ async def test_paging_counts_groups(client: httpx.AsyncClient, roster: dict[str,
     ],
 )
 async def test_bad_filters_answer_400_in_chinese(
-    client: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
+    staff: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
 ) -> None:
-    response = await client.get("/api/v1/board", params=params)
+    response = await staff.get("/api/v1/board", params=params)
     assert response.status_code == 400
     assert message in response.json()["detail"]
 
@@ -122,29 +122,29 @@ async def test_bad_filters_answer_400_in_chinese(
     [({"enterprise_id": "999999"}, "未找到该企业"), ({"programme_id": "99"}, "未找到该工作方案")],
 )
 async def test_unknown_ids_answer_404(
-    client: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
+    staff: httpx.AsyncClient, programme: int, params: dict[str, str], message: str
 ) -> None:
-    response = await client.get("/api/v1/board", params=params)
+    response = await staff.get("/api/v1/board", params=params)
     assert response.status_code == 404
     assert message in response.json()["detail"]
 
 
 async def test_a_page_past_the_end_shows_the_last_page(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    body = (await client.get("/api/v1/board", params={"page_size": "1", "page": "9"})).json()
+    body = (await staff.get("/api/v1/board", params={"page_size": "1", "page": "9"})).json()
     assert body["page"] == 2
     assert body["rows"][0]["enterprise"]["id"] == roster["G"]
 
 
 async def test_a_deliverable_is_counted_once_however_many_rows_show_it(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
     params = {"as_of": "2024-01-31"}
-    everyone = (await client.get("/api/v1/board", params=params)).json()
+    everyone = (await staff.get("/api/v1/board", params=params)).json()
     a5 = next(o for o in everyone["obligations"] if o["code"] == "A5")
     assert a5["counts"] == {"returned": 1, "overdue": 1}  # G's and U's, not G1's and G2's copies
-    subs = (await client.get("/api/v1/board", params={**params, "group": "SUB"})).json()
+    subs = (await staff.get("/api/v1/board", params={**params, "group": "SUB"})).json()
     a5 = next(o for o in subs["obligations"] if o["code"] == "A5")
     assert a5["counts"] == {"returned": 1}  # the group's deliverable, counted once
     p1 = next(o for o in subs["obligations"] if o["code"] == "P1")
@@ -152,10 +152,10 @@ async def test_a_deliverable_is_counted_once_however_many_rows_show_it(
 
 
 async def test_search_folds_width_and_needs_every_word(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
     async def ids(q: str) -> list[int]:
-        body = (await client.get("/api/v1/board", params={"q": q})).json()
+        body = (await staff.get("/api/v1/board", params={"q": q})).json()
         return [r["enterprise"]["id"] for r in body["rows"]]
 
     assert await ids("孙公司乙(示例)") == [roster["G2"]]  # half-width brackets find （示例）

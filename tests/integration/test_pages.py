@@ -8,9 +8,9 @@ HTMX = {"HX-Request": "true", "HX-Target": "board"}
 
 
 async def test_board_page_is_chinese_and_complete(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    response = await client.get("/board", params={"as_of": "2024-01-31"})
+    response = await staff.get("/board", params={"as_of": "2024-01-31"})
     assert response.status_code == 200
     html = response.text
     assert '<html lang="zh-CN">' in html
@@ -22,9 +22,9 @@ async def test_board_page_is_chinese_and_complete(
 
 
 async def test_board_filter_returns_only_the_fragment(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    response = await client.get("/board", params={"q": "孙公司"}, headers=HTMX)
+    response = await staff.get("/board", params={"q": "孙公司"}, headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
     assert "示例孙公司乙（示例）" in response.text
@@ -32,19 +32,19 @@ async def test_board_filter_returns_only_the_fragment(
 
 
 async def test_bad_filter_on_the_page_explains_itself(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    response = await client.get("/board", params={"as_of": "2023/12/01"}, headers=HTMX)
+    response = await staff.get("/board", params={"as_of": "2023/12/01"}, headers=HTMX)
     assert response.status_code == 400
     assert "YYYY-MM-DD" in response.text and "<html" not in response.text
 
 
 async def test_cell_panel_shows_versions_and_reviews(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    body = (await client.get("/api/v1/obligations", params={"page_size": 100})).json()
+    body = (await staff.get("/api/v1/obligations", params={"page_size": 100})).json()
     a5 = next(o["id"] for o in body["items"] if o["code"] == "A5")
-    response = await client.get(
+    response = await staff.get(
         "/board/cell",
         params={"enterprise_id": roster["G2"], "obligation_id": a5, "as_of": "2024-01-31"},
     )
@@ -56,42 +56,44 @@ async def test_cell_panel_shows_versions_and_reviews(
 
 
 async def test_cell_panel_for_a_cell_that_does_not_exist_is_404(
-    client: httpx.AsyncClient, roster: dict[str, int]
+    staff: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
-    body = (await client.get("/api/v1/obligations", params={"page_size": 100})).json()
+    body = (await staff.get("/api/v1/obligations", params={"page_size": 100})).json()
     a1b = next(o["id"] for o in body["items"] if o["code"] == "A1b")  # UPG7 only
-    response = await client.get(
+    response = await staff.get(
         "/board/cell", params={"enterprise_id": roster["G"], "obligation_id": a1b}
     )
     assert response.status_code == 404
     assert "未找到" in response.text
 
 
-async def test_enterprise_pages(client: httpx.AsyncClient, roster: dict[str, int]) -> None:
-    listing = await client.get("/enterprises", params={"q": "示例子公司"})
+async def test_enterprise_pages(staff: httpx.AsyncClient, roster: dict[str, int]) -> None:
+    listing = await staff.get("/enterprises", params={"q": "示例子公司"})
     assert listing.status_code == 200 and "示例子公司甲（示例）" in listing.text
     assert listing.text.count('<td class="seq">') == 1  # only the matching enterprise
-    detail = await client.get(f"/enterprises/{roster['G']}", params={"as_of": "2024-01-31"})
+    detail = await staff.get(f"/enterprises/{roster['G']}", params={"as_of": "2024-01-31"})
     assert detail.status_code == 200
     assert "时间线" in detail.text and "逾期未报" in detail.text
     assert "示例子公司甲（示例）" in detail.text  # its subsidiaries are listed
-    missing = await client.get("/enterprises/999999")
+    missing = await staff.get("/enterprises/999999")
     assert missing.status_code == 404 and "未找到该企业" in missing.text
 
 
-async def test_security_headers_and_no_caching(client: httpx.AsyncClient, programme: int) -> None:
-    response = await client.get("/board")
+async def test_security_headers_and_no_caching(staff: httpx.AsyncClient, programme: int) -> None:
+    response = await staff.get("/board")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_only_loopback_clients_are_served_before_accounts_exist(programme: int) -> None:
-    from backend.app import create_app
-
-    transport = httpx.ASGITransport(app=create_app(), client=("10.1.2.3", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as remote:
-        response = await remote.get("/api/v1/programmes")
-    assert response.status_code == 403
-    assert "仅允许本机访问" in response.text
+async def test_anonymous_visitors_are_sent_to_the_login_page(
+    client: httpx.AsyncClient, programme: int
+) -> None:
+    page = await client.get("/board?year=2024", follow_redirects=False)
+    assert page.status_code == 302
+    assert page.headers["location"] == "/login?next=/board%3Fyear%3D2024"
+    fragment = await client.get("/board", headers=HTMX, follow_redirects=False)
+    assert fragment.headers["hx-redirect"].startswith("/login")
+    api = await client.get("/api/v1/board")
+    assert api.status_code == 401 and api.json()["detail"] == "请先登录。"

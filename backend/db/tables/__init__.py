@@ -5,6 +5,7 @@ from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
 from backend.db.tables.scores import ScoreAdjustment
+from backend.db.tables.security import ApiToken, AppSetting, PasswordHistory, WebSession
 from backend.db.tables.submissions import (
     Exemption,
     Review,
@@ -27,16 +28,23 @@ ALL_TABLES = (
     ScoreAdjustment,
     AuditEvent,
     Notification,
+    WebSession,
+    ApiToken,
+    PasswordHistory,
+    AppSetting,
 )
 
 __all__ = [
     "ALL_TABLES",
     "Account",
+    "ApiToken",
+    "AppSetting",
     "AuditEvent",
     "Enterprise",
     "Exemption",
     "Notification",
     "Obligation",
+    "PasswordHistory",
     "Programme",
     "ReferenceItem",
     "Review",
@@ -44,4 +52,5 @@ __all__ = [
     "Submission",
     "SubmissionFile",
     "SubmissionVersion",
+    "WebSession",
 ]

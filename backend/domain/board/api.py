@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery
 
 from backend.domain.board.params import parse_board_query
 from backend.domain.board.service import Board, build_board
+from backend.security.guards import current_user
+from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
 
 
@@ -58,9 +60,10 @@ class BoardApiController(Controller):
     path = "/api/v1/board"
     tags = ["board"]
 
-    @get("/", operation_id="GetBoard", summary="进度看板（截至某日）")
+    @get("/", operation_id="GetBoard", summary="进度看板（截至某日）", opt={"access": Access.BOARD})
     async def board(
         self,
+        request: Request,
         as_of: FromQuery[str | None] = None,
         programme_id: FromQuery[str | None] = None,
         year: FromQuery[str | None] = None,
@@ -73,7 +76,8 @@ class BoardApiController(Controller):
     ) -> dict[str, Any]:
         """as_of is YYYY-MM-DD (default today, Asia/Shanghai); group is UPG7, T1 or SUB; status is
         a cell status code; page_size counts groups (with their subsidiaries), 0 or absent = all."""
-        params = {k: v for k, v in locals().items() if k != "self"}
+        params = {k: v for k, v in locals().items() if k not in {"self", "request"}}
         query = parse_board_query(params, default_page_size=0)
-        board = await build_board(query, get_settings().due_soon_workdays)
+        scope = enterprise_scope(current_user(request))
+        board = await build_board(query, get_settings().due_soon_workdays, scope)
         return board_to_json(board)

@@ -12,13 +12,18 @@ from backend.domain.board.params import parse_board_query, query_params
 from backend.domain.board.service import build_board, status_totals
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
+from backend.security.guards import current_user
+from backend.security.policy import Access, Role, enterprise_scope
 from backend.settings import get_settings
 
 GROUPS_PER_PAGE = 40
 
 
-@get("/", include_in_schema=False)
-async def home() -> Redirect:
+@get("/", include_in_schema=False, opt={"access": Access.SIGNED_IN})
+async def home(request: Request) -> Redirect:
+    user = current_user(request)
+    if user is not None and user.role is Role.AUDITOR:
+        return Redirect(path="/audit")
     return Redirect(path="/board")
 
 
@@ -26,10 +31,11 @@ class BoardController(Controller):
     path = "/board"
     include_in_schema = False
 
-    @get("/", name="board:page")
+    @get("/", name="board:page", opt={"access": Access.BOARD})
     async def page(self, request: Request) -> Template:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
-        board = await build_board(query, get_settings().due_soon_workdays)
+        scope = enterprise_scope(current_user(request))
+        board = await build_board(query, get_settings().due_soon_workdays, scope)
         context = {
             "board": board,
             "params": query_params(query),
@@ -42,9 +48,10 @@ class BoardController(Controller):
             return Template(template_name="board/partials/board.html", context=context)
         return Template(template_name="board/page.html", context=context)
 
-    @get("/cell", name="board:cell")
+    @get("/cell", name="board:cell", opt={"access": Access.BOARD})
     async def cell(
         self,
+        request: Request,
         enterprise_id: FromQuery[int],
         obligation_id: FromQuery[int],
         as_of: FromQuery[str | None] = None,
@@ -54,7 +61,11 @@ class BoardController(Controller):
         except ValueError as exc:
             raise ValidationException(str(exc)) from None
         history = await cell_history(
-            enterprise_id, obligation_id, day, get_settings().due_soon_workdays
+            enterprise_id,
+            obligation_id,
+            day,
+            get_settings().due_soon_workdays,
+            enterprise_scope(current_user(request)),
         )
         if history is None:
             raise NotFoundException("未找到该企业的这项节点任务。")

@@ -47,9 +47,13 @@ class CellHistory:
 
 
 async def cell_history(
-    enterprise_id: int, obligation_id: int, as_of_day: dt.date, window: int = 5
+    enterprise_id: int,
+    obligation_id: int,
+    as_of_day: dt.date,
+    window: int = 5,
+    scope: int | None = None,
 ) -> CellHistory | None:
-    enterprise = await get_enterprise(enterprise_id)
+    enterprise = await get_enterprise(enterprise_id, scope)
     obligation = await Obligation.select().where(Obligation.id == obligation_id).first()
     if enterprise is None or obligation is None:
         return None

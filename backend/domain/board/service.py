@@ -202,7 +202,9 @@ def build_cells(
     return cells
 
 
-async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
+async def build_board(
+    query: BoardQuery, window_workdays: int = 5, scope: int | None = None
+) -> Board:
     programmes = await list_programmes()
     programme = pick_programme(programmes, query.programme_id)
     if programme is None and query.programme_id is not None:
@@ -213,7 +215,7 @@ async def build_board(query: BoardQuery, window_workdays: int = 5) -> Board:
         raise ValidationException(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
 
-    enterprises = await visible_enterprises()
+    enterprises = await visible_enterprises(scope)
     if query.enterprise_id is not None and all(e.id != query.enterprise_id for e in enterprises):
         raise NotFoundException("未找到该企业。")
     group_names = {e.id: e.name for e in enterprises if e.parent_id is None}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.rules.cohorts import Cohort
+from backend.security.guards import current_user
+from backend.security.policy import Access, enterprise_scope
 
 MAX_PAGE_SIZE = 1000
 
@@ -25,16 +27,18 @@ class EnterpriseApiController(Controller):
     path = "/api/v1/enterprises"
     tags = ["enterprises"]
 
-    @get("/", operation_id="ListEnterprises", summary="企业名录")
+    @get("/", operation_id="ListEnterprises", summary="企业名录", opt={"access": Access.BOARD})
     async def list_enterprises(
         self,
+        request: Request,
         q: FromQuery[str] = "",
         group: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> dict[str, Any]:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
-        rows = [e for e in await visible_enterprises() if matches_query(e, q)]
+        scope = enterprise_scope(current_user(request))
+        rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
                 raise ValidationException("分组无效，可选：UPG7、T1、SUB。")
@@ -47,9 +51,14 @@ class EnterpriseApiController(Controller):
             "page_size": page_size,
         }
 
-    @get("/{enterprise_id:int}", operation_id="GetEnterprise", summary="企业详情")
-    async def get_one(self, enterprise_id: FromPath[int]) -> dict[str, Any]:
-        row = await get_enterprise(enterprise_id)
+    @get(
+        "/{enterprise_id:int}",
+        operation_id="GetEnterprise",
+        summary="企业详情",
+        opt={"access": Access.BOARD},
+    )
+    async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> dict[str, Any]:
+        row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
         if row is None:
             raise NotFoundException("未找到该企业。")
         data = row.to_api()

@@ -12,6 +12,8 @@ from litestar.response import Template
 from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.domain.enterprises.timeline import enterprise_timeline
 from backend.lib.timeutil import parse_date, today
+from backend.security.guards import current_user
+from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
 
 PAGE_SIZE = 50
@@ -21,11 +23,11 @@ class EnterpriseController(Controller):
     path = "/enterprises"
     include_in_schema = False
 
-    @get("/", name="enterprises:list")
+    @get("/", name="enterprises:list", opt={"access": Access.BOARD})
     async def list_page(
         self, request: Request, q: FromQuery[str] = "", page: FromQuery[int] = 1
     ) -> Template:
-        everyone = await visible_enterprises()
+        everyone = await visible_enterprises(enterprise_scope(current_user(request)))
         rows = [e for e in everyone if matches_query(e, q)]
         pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
         page = min(max(page, 1), pages)
@@ -42,18 +44,19 @@ class EnterpriseController(Controller):
             return Template(template_name="enterprises/partials/rows.html", context=context)
         return Template(template_name="enterprises/list.html", context=context)
 
-    @get("/{enterprise_id:int}", name="enterprises:detail")
+    @get("/{enterprise_id:int}", name="enterprises:detail", opt={"access": Access.BOARD})
     async def detail(
-        self, enterprise_id: FromPath[int], as_of: FromQuery[str | None] = None
+        self, request: Request, enterprise_id: FromPath[int], as_of: FromQuery[str | None] = None
     ) -> Template:
-        enterprise = await get_enterprise(enterprise_id)
+        scope = enterprise_scope(current_user(request))
+        enterprise = await get_enterprise(enterprise_id, scope)
         if enterprise is None:
             raise NotFoundException("未找到该企业。")
         try:
             day = parse_date(as_of) or today()
         except ValueError as exc:
             raise ValidationException(str(exc)) from None
-        everyone = await visible_enterprises()
+        everyone = await visible_enterprises(scope)
         children = [e for e in everyone if e.parent_id == enterprise.id]
         descendants = sum(
             1 for e in everyone if e.id != enterprise.id and e.path.startswith(enterprise.path)

@@ -89,8 +89,14 @@ def _row(record: dict[str, Any]) -> EnterpriseRow:
     )
 
 
-async def visible_enterprises(*, include_inactive: bool = False) -> list[EnterpriseRow]:
+async def visible_enterprises(
+    scope: int | None = None, *, include_inactive: bool = False
+) -> list[EnterpriseRow]:
+    """The roster as the user may see it: everything (scope None, SASAC roles) or one
+    group's tree (the group id an enterprise account belongs to)."""
     query = Enterprise.select(*ENTERPRISE_COLUMNS)
+    if scope is not None:
+        query = query.where((Enterprise.group_id == scope) | (Enterprise.id == scope))
     if not include_inactive:
         query = query.where(Enterprise.active == True)  # noqa: E712 (a column expression)
     rows = [_row(r) for r in await query]
@@ -111,11 +117,16 @@ def _padded(path: str) -> str:
     return "/".join(part.zfill(9) for part in path.split("/"))
 
 
-async def get_enterprise(enterprise_id: int) -> EnterpriseRow | None:
+async def get_enterprise(enterprise_id: int, scope: int | None = None) -> EnterpriseRow | None:
+    """One enterprise, or None when it does not exist or lies outside the user's scope (the
+    caller answers 404 either way, so existence does not leak)."""
     record = (
         await Enterprise.select(*ENTERPRISE_COLUMNS).where(Enterprise.id == enterprise_id).first()
     )
-    return _row(record) if record else None
+    if record is None:
+        return None
+    row = _row(record)
+    return row if scope is None or row.group_id == scope else None
 
 
 def _fold(text: str) -> str:

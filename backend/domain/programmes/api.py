@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from backend.db.tables import Obligation, Programme
 from backend.domain.enterprises.api import page_slice
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
+from backend.security.policy import Access
 
 
 def _programme_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -41,19 +42,34 @@ class ProgrammeApiController(Controller):
     path = "/api/v1"
     tags = ["programmes"]
 
-    @get("/programmes", operation_id="ListProgrammes", summary="工作方案")
+    @get(
+        "/programmes",
+        operation_id="ListProgrammes",
+        summary="工作方案",
+        opt={"access": Access.BOARD},
+    )
     async def list_programmes(self) -> dict[str, Any]:
         rows = await list_programmes()
         return {"items": [_programme_json(r) for r in rows], "total": len(rows)}
 
-    @get("/programmes/{programme_id:int}", operation_id="GetProgramme", summary="工作方案详情")
+    @get(
+        "/programmes/{programme_id:int}",
+        operation_id="GetProgramme",
+        summary="工作方案详情",
+        opt={"access": Access.BOARD},
+    )
     async def get_programme(self, programme_id: FromPath[int]) -> dict[str, Any]:
         row = await Programme.select(*PROGRAMME_FIELDS).where(Programme.id == programme_id).first()
         if row is None:
             raise NotFoundException("未找到该工作方案。")
         return _programme_json(row)
 
-    @get("/obligations", operation_id="ListObligations", summary="节点任务（每个截止期一项）")
+    @get(
+        "/obligations",
+        operation_id="ListObligations",
+        summary="节点任务（每个截止期一项）",
+        opt={"access": Access.BOARD},
+    )
     async def list_obligations(
         self,
         programme_id: FromQuery[int | None] = None,
@@ -75,7 +91,12 @@ class ProgrammeApiController(Controller):
             "page_size": page_size,
         }
 
-    @get("/obligations/{obligation_id:int}", operation_id="GetObligation", summary="节点任务详情")
+    @get(
+        "/obligations/{obligation_id:int}",
+        operation_id="GetObligation",
+        summary="节点任务详情",
+        opt={"access": Access.BOARD},
+    )
     async def get_obligation(self, obligation_id: FromPath[int]) -> dict[str, Any]:
         row = await Obligation.select().where(Obligation.id == obligation_id).first()
         if row is None:

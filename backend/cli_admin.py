@@ -1,0 +1,167 @@
+"""`hegui users …`, `hegui audit …` and `hegui import …`: administration from the shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from backend.security.audit import SYSTEM, Actor
+
+
+def _run(work):
+    from backend.cli import _run as run
+
+    return run(work)
+
+
+CLI_ACTOR = Actor(None, "命令行")
+
+
+@click.group(help="用户管理")
+def users() -> None:
+    pass
+
+
+@users.command(
+    "create", help="创建用户；--password-stdin 从标准输入读取初始密码（否则随机生成并打印）。"
+)
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    help="sasac_admin | sasac_reviewer | sasac_leader | "
+    "enterprise_admin | enterprise_user | auditor",
+)
+@click.option("--enterprise", "credit_code", default="", help="企业账户所属企业的统一社会信用代码")
+@click.option("--name", "display_name", default="", help="姓名")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行）")
+def create_user(
+    username: str, role: str, credit_code: str, display_name: str, password_stdin: bool
+) -> None:
+    from backend.db.tables import Enterprise
+    from backend.domain.accounts.service import AccountError, create_account
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+
+    async def work() -> tuple[int, str]:
+        enterprise_id = None
+        if credit_code:
+            row = (
+                await Enterprise.select(Enterprise.id)
+                .where(Enterprise.credit_code == credit_code.strip().upper())
+                .first()
+            )
+            if row is None:
+                raise AccountError(f"未找到统一社会信用代码为 {credit_code} 的企业。")
+            enterprise_id = row["id"]
+        return await create_account(
+            CLI_ACTOR,
+            username=username,
+            role=role,
+            display_name=display_name,
+            enterprise_id=enterprise_id,
+            password=password,
+        )
+
+    try:
+        account_id, initial = _run(work)
+    except AccountError as exc:
+        click.echo(f"创建失败：{exc}", err=True)
+        sys.exit(1)
+    click.echo(f"已创建用户 {username}（编号 {account_id}），首次登录须修改密码。")
+    if not password_stdin:
+        click.echo(f"初始密码：{initial}")
+
+
+@users.command("token", help="为用户签发一个新的 API 令牌（最后一行即令牌，只显示这一次）。")
+@click.argument("username")
+@click.option("--name", default="命令行签发", help="令牌用途")
+def create_token_cmd(username: str, name: str) -> None:
+    from backend.db.tables import Account
+    from backend.domain.accounts.service import create_token
+
+    async def work() -> str | None:
+        row = (
+            await Account.select(Account.id, Account.active)
+            .where(Account.username == username)
+            .first()
+        )
+        if row is None or not row["active"]:
+            return None
+        return await create_token(CLI_ACTOR, row["id"], name)
+
+    token = _run(work)
+    if token is None:
+        click.echo(f"未找到可用的用户 {username}。", err=True)
+        sys.exit(1)
+    click.echo("以下为新的 API 令牌，请妥善保存（系统只保存其摘要，无法再次查看）：")
+    click.echo(token)
+
+
+@click.group(help="操作日志")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="校验操作日志哈希链，发现篡改时以非零状态退出。")
+def verify() -> None:
+    from backend.security.audit import verify_chain
+
+    result = _run(verify_chain)
+    click.echo(result.message)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.group(name="import", help="导入数据")
+def import_group() -> None:
+    pass
+
+
+@import_group.command("enterprises", help="导入企业名录（xlsx）；--template 写出空白模板。")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--template", is_flag=True, help="在 FILE 处写出空白模板")
+@click.option("--dry-run", is_flag=True, help="只校验，不写入")
+def import_enterprises(file: Path, template: bool, dry_run: bool) -> None:
+    from backend.domain.enterprises.importer import import_roster
+    from backend.domain.enterprises.roster import RosterError, roster_template
+    from backend.security.audit import AuditAction, record
+
+    if template:
+        file.write_bytes(roster_template())
+        click.echo(f"已写出企业名录模板：{file}")
+        return
+    if not file.is_file():
+        click.echo(f"文件不存在：{file}", err=True)
+        sys.exit(2)
+    data = file.read_bytes()
+
+    async def work():
+        report = await import_roster(data, dry_run=dry_run)
+        if not report.errors and not dry_run and (report.created or report.updated):
+            await record(
+                AuditAction.ENTERPRISE_IMPORT,
+                CLI_ACTOR,
+                entity="enterprise",
+                changes={"file": file.name, "created": report.created, "updated": report.updated},
+            )
+        return report
+
+    try:
+        report = _run(work)
+    except RosterError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    if report.errors:
+        click.echo(f"共 {len(report.errors)} 处错误，未导入任何数据。", err=True)
+        sys.exit(1)
+    verb = "校验通过（未写入）" if dry_run else "导入完成"
+    click.echo(
+        f"{verb}：新增 {report.created} 户，更新 {report.updated} 户，未变 {report.unchanged} 户。"
+    )
+
+
+__all__ = ["SYSTEM", "audit", "import_group", "users"]

@@ -1,0 +1,43 @@
+"""Server-side sessions, API tokens, password history and small key/value settings."""
+
+from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.db.tables.accounts import Account
+
+
+class WebSession(Table, tablename="web_session"):
+    """A browser session. Only the SHA-256 of the cookie's id is stored, so a copy of the
+    database does not hand out live sessions."""
+
+    id_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account, on_delete=OnDelete.restrict, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    ip = Varchar(length=45, default="")
+    user_agent = Varchar(length=255, default="")
+
+
+class ApiToken(Table, tablename="api_token"):
+    account = ForeignKey(references=Account, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=60, default="")
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class PasswordHistory(Table, tablename="password_history"):
+    account = ForeignKey(references=Account, on_delete=OnDelete.restrict, index=True)
+    password_hash = Varchar(length=255)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AppSetting(Table, tablename="app_setting"):
+    """Small facts about this installation, e.g. that it holds demo data."""
+
+    setting_key = Varchar(length=60, unique=True)
+    setting_value = Text(default="")

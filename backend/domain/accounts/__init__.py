@@ -1,0 +1,1 @@
+"""Accounts: signing in and out, passwords, API tokens, and their administration."""

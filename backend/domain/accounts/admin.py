@@ -1,0 +1,239 @@
+"""用户管理 for the system administrator: create, edit, disable, unlock, reset passwords."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from backend.db.tables import Account, Enterprise
+from backend.db.transactions import write_transaction
+from backend.domain.accounts.controllers import actor_for
+from backend.domain.accounts.service import (
+    AccountError,
+    create_account,
+    reset_password,
+    set_active,
+    unlock,
+)
+from backend.lib.timeutil import now
+from backend.security.audit import AuditAction, record
+from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
+from backend.security.sessions import end_all_sessions
+
+PAGE_SIZE = 50
+ADMIN = {"access": Access.ADMIN}
+
+
+@dataclass
+class UserForm:
+    username: str = ""
+    display_name: str = ""
+    role: str = ""
+    enterprise_id: str = ""
+
+
+async def _groups_and_enterprises() -> list[dict[str, Any]]:
+    return (
+        await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.path)
+        .where(
+            Enterprise.active == True  # noqa: E712
+        )
+        .order_by(Enterprise.path)
+    )
+
+
+async def _account(account_id: int) -> dict[str, Any]:
+    row = (
+        await Account.select(
+            *Account.all_columns(exclude=[Account.password_hash]),
+            Account.enterprise.name.as_alias("enterprise_name"),
+        )
+        .where(Account.id == account_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundException("未找到该用户。")
+    return row
+
+
+def _enterprise_id(raw: str) -> int | None:
+    return int(raw) if raw.strip().isdigit() else None
+
+
+class UserAdminController(Controller):
+    path = "/admin/users"
+    include_in_schema = False
+
+    @get("/", name="admin:users", opt=ADMIN)
+    async def list_page(
+        self,
+        request: Request,
+        q: FromQuery[str] = "",
+        role: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        query = Account.select(
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.role,
+            Account.active,
+            Account.locked_until,
+            Account.last_login_at,
+            Account.enterprise.name.as_alias("enterprise_name"),
+        )
+        if q.strip():
+            needle = f"%{q.strip()}%"
+            query = query.where(Account.username.ilike(needle) | Account.display_name.ilike(needle))
+        if role in {r.value for r in Role}:
+            query = query.where(Account.role == role)
+        rows = await query.order_by(Account.username)
+        pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        context = {
+            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "offset": (page - 1) * PAGE_SIZE,
+            "total": len(rows),
+            "page": page,
+            "pages": pages,
+            "q": q,
+            "role": role,
+            "roles": ROLE_LABELS,
+            "now": now(),
+            "active_menu": "users",
+        }
+        return Template(template_name="admin/users.html", context=context)
+
+    @get("/new", name="admin:user_new", opt=ADMIN)
+    async def new_page(self) -> Template:
+        return Template(
+            template_name="admin/user_form.html",
+            context={
+                "form": UserForm(),
+                "roles": ROLE_LABELS,
+                "enterprises": await _groups_and_enterprises(),
+                "error": "",
+                "active_menu": "users",
+            },
+        )
+
+    @post("/", opt=ADMIN, status_code=200)
+    async def create(self, request: Request, data: URLEncodedBody[UserForm]) -> Template:
+        try:
+            account_id, initial = await create_account(
+                actor_for(request),
+                username=data.username,
+                role=data.role,
+                display_name=data.display_name,
+                enterprise_id=_enterprise_id(data.enterprise_id),
+            )
+        except AccountError as exc:
+            return Template(
+                template_name="admin/user_form.html",
+                context={
+                    "form": data,
+                    "roles": ROLE_LABELS,
+                    "enterprises": await _groups_and_enterprises(),
+                    "error": str(exc),
+                    "active_menu": "users",
+                },
+                status_code=422,
+            )
+        return await self._detail(account_id, secret=initial, notice="用户已创建。")
+
+    async def _detail(self, account_id: int, *, secret: str = "", notice: str = "") -> Template:
+        return Template(
+            template_name="admin/user_detail.html",
+            context={
+                "u": await _account(account_id),
+                "roles": ROLE_LABELS,
+                "enterprises": await _groups_and_enterprises(),
+                "secret": secret,
+                "notice": notice,
+                "error": "",
+                "now": now(),
+                "enterprise_roles": {r.value for r in ENTERPRISE_ROLES},
+                "active_menu": "users",
+            },
+        )
+
+    @get("/{account_id:int}", name="admin:user", opt=ADMIN)
+    async def detail(self, account_id: FromPath[int]) -> Template:
+        return await self._detail(account_id)
+
+    @post("/{account_id:int}", opt=ADMIN, status_code=200)
+    async def update(
+        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[UserForm]
+    ) -> Template:
+        before = await _account(account_id)
+        try:
+            role = Role(data.role)
+        except ValueError:
+            return await self._detail(account_id, notice="角色无效，未保存。")
+        enterprise_id = _enterprise_id(data.enterprise_id) if role in ENTERPRISE_ROLES else None
+        if role in ENTERPRISE_ROLES and enterprise_id is None:
+            return await self._detail(account_id, notice="企业账户必须绑定所属企业，未保存。")
+        changes = {
+            key: {"from": before[key], "to": value}
+            for key, value in (
+                ("display_name", data.display_name.strip()[:60]),
+                ("role", role.value),
+                ("enterprise", enterprise_id),
+            )
+            if before[key] != value
+        }
+        if changes:
+            async with write_transaction():
+                await Account.update(
+                    {
+                        Account.display_name: data.display_name.strip()[:60],
+                        Account.role: role.value,
+                        Account.enterprise: enterprise_id,
+                    }
+                ).where(Account.id == account_id)
+                if "role" in changes or "enterprise" in changes:
+                    await end_all_sessions(account_id)  # new privileges, new sessions
+                await record(
+                    AuditAction.USER_UPDATE,
+                    actor_for(request),
+                    entity="account",
+                    entity_id=account_id,
+                    enterprise_id=enterprise_id,
+                    changes=changes,
+                )
+        return await self._detail(account_id, notice="已保存。" if changes else "没有修改。")
+
+    @post("/{account_id:int}/reset-password", opt=ADMIN, status_code=200)
+    async def reset(self, request: Request, account_id: FromPath[int]) -> Template:
+        await _account(account_id)
+        initial = await reset_password(actor_for(request), account_id)
+        return await self._detail(
+            account_id, secret=initial, notice="密码已重置，原登录已全部退出。"
+        )
+
+    @post("/{account_id:int}/unlock", opt=ADMIN, status_code=200)
+    async def unlock_account(self, request: Request, account_id: FromPath[int]) -> Template:
+        await _account(account_id)
+        await unlock(actor_for(request), account_id)
+        return await self._detail(account_id, notice="已解锁。")
+
+    @post("/{account_id:int}/disable", opt=ADMIN, status_code=200)
+    async def disable(self, request: Request, account_id: FromPath[int]) -> Template:
+        await _account(account_id)
+        try:
+            await set_active(actor_for(request), account_id, False)
+        except AccountError as exc:
+            return await self._detail(account_id, notice=str(exc))
+        return await self._detail(account_id, notice="已停用，该用户的登录和接口令牌已失效。")
+
+    @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)
+    async def enable(self, request: Request, account_id: FromPath[int]) -> Redirect:
+        await _account(account_id)
+        await set_active(actor_for(request), account_id, True)
+        return Redirect(path=f"/admin/users/{account_id}", status_code=303)

@@ -1,0 +1,1 @@
+"""Who may do what: identity, sessions, passwords, access rules, CSRF and the audit trail."""

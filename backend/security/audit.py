@@ -1,0 +1,249 @@
+"""The audit trail (操作日志): one append-only, hash-chained row per security-relevant action.
+
+Each row's ``row_hash`` is ``sha256(prev_hash + "\\n" + canonical)``, ``canonical`` being the
+compact, key-sorted JSON of its fields, and ``prev_hash`` the predecessor's ``row_hash`` (64
+zeros for the first), so an edited, deleted, inserted or reordered row breaks the chain and
+``verify_chain`` names it. Removing rows from the *end* of the log is not detectable from the log
+alone; compare the count and last hash with a copy kept elsewhere (backups, daily reports).
+
+Retention: at least 6 months (网络安全法 第二十一条); no code path updates or deletes rows.
+
+``record`` joins an outer transaction when there is one (Piccolo nests), so the audit row
+commits or rolls back with the change it describes; the outer transaction must then be a
+``write_transaction()`` on SQLite, otherwise two writers could read the same predecessor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from backend.db.tables.accounts import AuditEvent
+from backend.db.transactions import engine_type, write_transaction
+from backend.lib.timeutil import TZ, deadline_of
+
+ZERO_HASH = "0" * 64
+_LOCK_KEY = 727001
+_BATCH = 5000
+_SECRET_KEYS = ("password", "passwd", "token", "secret", "totp", "csrf", "api_key")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    name: str
+    enterprise_id: int | None = None
+    ip: str = ""
+
+
+SYSTEM = Actor(None, "系统")
+
+
+class AuditAction(StrEnum):
+    """Event types; each carries its Chinese label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> AuditAction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账户锁定"
+    UNLOCK = "unlock", "解锁账户"
+    LOGOUT = "logout", "退出登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    USER_CREATE = "user_create", "创建用户"
+    USER_UPDATE = "user_update", "修改用户"
+    USER_DISABLE = "user_disable", "停用用户"
+    USER_ENABLE = "user_enable", "启用用户"
+    TOKEN_CREATE = "token_create", "创建接口令牌"
+    TOKEN_REVOKE = "token_revoke", "吊销接口令牌"
+    ENTERPRISE_CREATE = "enterprise_create", "新增企业"
+    ENTERPRISE_UPDATE = "enterprise_update", "修改企业"
+    ENTERPRISE_DEACTIVATE = "enterprise_deactivate", "停用企业"
+    ENTERPRISE_IMPORT = "enterprise_import", "导入企业名录"
+    SUBMISSION_CREATE = "submission_create", "报送材料"
+    REVIEW = "review", "审核"
+    EXEMPTION = "exemption", "不适用/延期"
+    EXPORT = "export", "导出"
+    FILE_DOWNLOAD = "file_download", "下载文件"
+    AUDIT_EXPORT = "audit_export", "导出操作日志"
+    SCORE_ADJUST = "score_adjust", "调整得分"
+
+
+ACTION_LABELS: dict[str, str] = {a.value: a.label for a in AuditAction}
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_id: int | None
+    message: str
+
+
+def _clip(text: str, length: int) -> str:
+    """Control characters (CR/LF…) escaped so that no record can fake another; cut to fit."""
+    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return escaped[:length]
+
+
+def _clean(value: Any) -> Any:
+    """Secrets redacted, keys as strings, NaN/inf as text (PostgreSQL json refuses them)."""
+    if isinstance(value, dict):
+        return {
+            str(k): "***" if any(s in str(k).lower() for s in _SECRET_KEYS) else _clean(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_clean(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default
+    )
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _row_hash(prev_hash: str, row: dict[str, Any], changes: Any) -> str:
+    fields = [row[name] for name in ("actor", "actor_name", "enterprise_id", "ip", "action")]
+    canonical = _dumps(
+        [_stamp(row["occurred_at"]), *fields, row["entity"], str(row["entity_id"]), changes]
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+async def record(
+    action: str,
+    actor: Actor,
+    *,
+    entity: str = "",
+    entity_id: str | int = "",
+    enterprise_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> int:
+    """Append one event and return its id. ``enterprise_id`` is the enterprise acted upon;
+    it defaults to the actor's own."""
+    changes_text = _dumps(_clean(changes or {}))
+    row: dict[str, Any] = {
+        "occurred_at": dt.datetime.now(dt.UTC),
+        "actor": actor.id,
+        "actor_name": _clip(actor.name, 60),
+        "enterprise_id": enterprise_id if enterprise_id is not None else actor.enterprise_id,
+        "ip": _clip(actor.ip, 45),
+        "action": _clip(str(action), 40),
+        "entity": _clip(entity, 40),
+        "entity_id": _clip(str(entity_id), 40),
+    }
+    async with write_transaction():
+        if engine_type() == "postgres":
+            await AuditEvent.raw(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+        last = (
+            await AuditEvent.select(AuditEvent.row_hash)
+            .order_by(AuditEvent.id, ascending=False)
+            .first()
+        )
+        prev_hash = last["row_hash"] if last else ZERO_HASH
+        digest = _row_hash(prev_hash, row, json.loads(changes_text))
+        inserted = await AuditEvent.insert(
+            AuditEvent(**row, changes=changes_text, prev_hash=prev_hash, row_hash=digest)
+        ).returning(AuditEvent.id)
+    return int(inserted[0]["id"])
+
+
+def _load(raw: Any) -> Any:
+    return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+
+async def verify_chain() -> VerifyResult:
+    """Recompute every row's hash in id order; stop at the first break."""
+    checked, last_id, prev_hash = 0, 0, ZERO_HASH
+    while True:
+        batch = (
+            await AuditEvent.select()
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(_BATCH)
+        )
+        if not batch:
+            break
+        for row in batch:
+            row_id = row["id"]
+            if row["prev_hash"] != prev_hash:
+                before = f"第 {last_id} 条" if last_id else "链首"
+                return VerifyResult(
+                    False,
+                    checked,
+                    row_id,
+                    f"第 {row_id} 条记录的前序哈希与{before}不符，其间记录可能被删除。",
+                )
+            if _row_hash(row["prev_hash"], row, _load(row["changes"])) != row["row_hash"]:
+                return VerifyResult(
+                    False,
+                    checked,
+                    row_id,
+                    f"第 {row_id} 条记录的哈希值与内容不符，记录可能被篡改。",
+                )
+            checked, last_id, prev_hash = checked + 1, row_id, row["row_hash"]
+    return VerifyResult(True, checked, None, f"操作日志完整：共 {checked:,} 条，哈希链校验通过。")
+
+
+async def search(
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    enterprise_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of events, newest first, and the total matching. ``since``/``until`` are
+    Shanghai calendar days, both inclusive; ``actor`` matches part of the actor's name."""
+    where: list[Any] = []
+    if action:
+        where.append(AuditEvent.action == action)
+    if actor:
+        name = AuditEvent.actor_name  # SQLite's LIKE already ignores ASCII case
+        where.append((name.ilike if engine_type() == "postgres" else name.like)(f"%{actor}%"))
+    if enterprise_id is not None:
+        where.append(AuditEvent.enterprise_id == enterprise_id)
+    if since is not None:
+        start = dt.datetime(since.year, since.month, since.day, tzinfo=TZ)
+        where.append(AuditEvent.occurred_at >= start.astimezone(dt.UTC))
+    if until is not None:
+        where.append(AuditEvent.occurred_at <= deadline_of(until).astimezone(dt.UTC))
+    page, page_size = max(page, 1), min(max(page_size, 1), 500)
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    count = AuditEvent.count()
+    if where:
+        query, count = query.where(*where), count.where(*where)
+    rows = await query.limit(page_size).offset((page - 1) * page_size)
+    for row in rows:
+        row["actor_id"] = row.pop("actor")
+        row["changes"] = _load(row["changes"])
+        row["action_label"] = ACTION_LABELS.get(row["action"], row["action"])
+    return rows, await count

@@ -1,0 +1,129 @@
+"""CSRF protection for every unsafe browser request, htmx included.
+
+A random cookie per browser (HttpOnly) and a token derived from it with the app's secret; the
+page carries the token, htmx sends it as X-CSRFToken, classic forms as _csrf_token. Litestar's
+own middleware parses a whole multipart body when the header is missing; here a multipart
+request without the header is refused before a byte of its body is read. Requests that
+authenticate with a bearer token and carry no session cookie are not browser requests and
+skip the check. The cookie is renewed at login."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import parse_qs
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+
+from backend.security.middleware import bearer_token, header, request_cookies
+from backend.security.sessions import cookie_name as session_cookie_name
+from backend.settings import get_settings
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_FORM_BYTES = 64 * 1024
+ROTATE = "hegui.csrf.rotate"
+
+
+def cookie_name() -> str:
+    return "__Host-hegui_csrf" if get_settings().secure_cookies else "hegui_csrf"
+
+
+def token_for(cookie_value: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, cookie_value.encode(), hashlib.sha256).hexdigest()
+
+
+def _cookie_header(value: str) -> bytes:
+    secure = "; Secure" if get_settings().secure_cookies else ""
+    return f"{cookie_name()}={value}; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
+
+
+async def _forbidden(send: Send) -> None:
+    body = "CSRF 校验失败：页面已过期或请求来源不可信，请刷新页面后重试。".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def csrf_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await app(scope, receive, send)
+            return
+        cookies = request_cookies(scope)
+        current = cookies.get(cookie_name(), "")
+        fresh = current if len(current) == 64 else secrets.token_hex(32)
+        ScopeState.from_scope(scope).csrf_token = token_for(fresh)
+
+        if scope["method"] not in SAFE_METHODS:
+            is_api_client = bearer_token(scope) is not None and (
+                session_cookie_name() not in cookies
+            )
+            if not is_api_client:
+                receive, ok = await _check(scope, receive, current)
+                if not ok:
+                    await _forbidden(send)
+                    return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                value = fresh
+                if scope.get(ROTATE):
+                    value = secrets.token_hex(32)
+                if value != current:
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"set-cookie", _cookie_header(value)),
+                    ]
+            await send(message)
+
+        await app(scope, receive, send_with_cookie)
+
+    return middleware
+
+
+async def _check(scope: Scope, receive: Receive, cookie_value: str) -> tuple[Receive, bool]:
+    if len(cookie_value) != 64:
+        return receive, False
+    expected = token_for(cookie_value)
+    sent = header(scope, b"x-csrftoken")
+    if sent:
+        return receive, hmac.compare_digest(sent, expected)
+    content_type = header(scope, b"content-type").split(";")[0].strip().lower()
+    length = header(scope, b"content-length")
+    if content_type != "application/x-www-form-urlencoded" or not length.isdigit():
+        return receive, False  # multipart and the rest must send the header: refuse unread
+    if int(length) > MAX_FORM_BYTES:
+        return receive, False
+    body = await _read_body(receive)
+    field = parse_qs(body.decode("utf-8", "replace")).get("_csrf_token", [""])[0]
+    return _replay(body), hmac.compare_digest(field, expected)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive

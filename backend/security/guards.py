@@ -1,0 +1,49 @@
+"""The app-wide guard: every route handler must name an access rule, or nobody may use it."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from backend.security.policy import Access, CurrentUser, allowed
+
+
+class PasswordChangeRequired(PermissionDeniedException):
+    """The account must set a new password before doing anything else."""
+
+
+def access_rule(handler: BaseRouteHandler) -> Access | None:
+    rule = handler.opt.get("access")
+    if rule is None:
+        # Layers' opt may not reach generated handlers (the static files router's do not).
+        rule = next(
+            (
+                layer.opt["access"]
+                for layer in reversed(handler.ownership_layers)
+                if "access" in (getattr(layer, "opt", None) or {})
+            ),
+            None,
+        )
+    if rule is None and handler.name == "static":
+        rule = Access.PUBLIC  # the router created with name="static" in backend/app.py
+    return Access(rule) if rule is not None else None
+
+
+def current_user(connection: ASGIConnection) -> CurrentUser | None:
+    return connection.scope.get("user")
+
+
+def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    rule = access_rule(handler)
+    if rule is None:
+        # Fail closed: a route nobody thought about is a route nobody may use.
+        raise PermissionDeniedException("该功能尚未配置访问权限，请联系系统管理员。")
+    user = current_user(connection)
+    if allowed(rule, user):
+        return
+    if user is None:
+        raise NotAuthorizedException("请先登录。")
+    if user.must_change_password:
+        raise PasswordChangeRequired("首次登录或密码已过期，请先修改密码。")
+    raise PermissionDeniedException("您没有权限执行此操作。")

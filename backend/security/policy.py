@@ -1,0 +1,105 @@
+"""The one place that decides who may see and do what.
+
+Every route handler names an access rule in `opt={"access": ...}`; the app-wide guard looks the
+rule up here. Every query that returns enterprise data is narrowed by `enterprise_scope`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SASAC_ADMIN = "sasac_admin"
+    SASAC_REVIEWER = "sasac_reviewer"
+    SASAC_LEADER = "sasac_leader"
+    ENTERPRISE_ADMIN = "enterprise_admin"
+    ENTERPRISE_USER = "enterprise_user"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.SASAC_ADMIN: "国资委系统管理员",
+    Role.SASAC_REVIEWER: "国资委审核人员",
+    Role.SASAC_LEADER: "国资委领导（只读）",
+    Role.ENTERPRISE_ADMIN: "企业管理员",
+    Role.ENTERPRISE_USER: "企业填报人员",
+    Role.AUDITOR: "安全审计员",
+}
+SASAC_ROLES = frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.SASAC_LEADER})
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_USER})
+BUSINESS_ROLES = SASAC_ROLES | ENTERPRISE_ROLES
+
+
+class Access(StrEnum):
+    """Access rules, named for what they protect."""
+
+    PUBLIC = "public"  # login page, health check, static assets
+    SIGNED_IN = "signed_in"  # any account, even one that must change its password first
+    ACCOUNT = "account"  # any account in good standing: own profile, tokens, messages
+    BOARD = "board"  # progress data, scoped to the user's enterprises
+    EXPORT = "export"  # SASAC staff and leaders
+    REVIEW = "review"  # SASAC reviewers
+    ADMIN = "admin"  # accounts and the roster (system administration)
+    AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
+
+
+RULES: dict[Access, frozenset[Role] | None] = {
+    Access.PUBLIC: None,
+    Access.SIGNED_IN: frozenset(Role),
+    Access.ACCOUNT: frozenset(Role),
+    Access.BOARD: BUSINESS_ROLES,
+    Access.EXPORT: SASAC_ROLES,
+    Access.REVIEW: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
+    Access.ADMIN: frozenset({Role.SASAC_ADMIN}),
+    Access.AUDIT: frozenset({Role.AUDITOR}),
+}
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    enterprise_id: int | None  # the enterprise an enterprise account belongs to
+    group_id: int | None  # and its group, whose whole tree it acts for
+    enterprise_name: str = ""
+    must_change_password: bool = False
+    session_id_hash: str | None = None  # None for API-token requests
+    token_id: int | None = None
+
+    @property
+    def is_sasac(self) -> bool:
+        return self.role in SASAC_ROLES
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role in ENTERPRISE_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+def allowed(rule: Access, user: CurrentUser | None) -> bool:
+    roles = RULES[rule]
+    if roles is None:
+        return True
+    if user is None:
+        return False
+    if user.must_change_password and rule is not Access.SIGNED_IN:
+        return False
+    return user.role in roles
+
+
+def enterprise_scope(user: CurrentUser | None) -> int | None:
+    """The group whose tree the user may see, or None for every enterprise (SASAC roles).
+    Raises for roles that see no enterprise data at all."""
+    if user is None or user.role not in BUSINESS_ROLES:
+        raise PermissionError("该账户无权查看企业数据")
+    if user.is_sasac:
+        return None
+    if user.group_id is None:
+        raise PermissionError("企业账户未绑定企业")
+    return user.group_id

@@ -17,6 +17,7 @@ os.environ.pop("HEGUI_ALLOW_REMOTE", None)
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
+from litestar import Litestar  # noqa: E402
 from piccolo.apps.migrations.tables import Migration  # noqa: E402
 from piccolo.table import create_db_tables, drop_db_tables  # noqa: E402
 
@@ -67,10 +68,16 @@ async def programme(db: None) -> int:
     return row["id"]
 
 
+def client_for(app: Litestar) -> httpx.AsyncClient:
+    """Another browser on the same app: its own cookie jar."""
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
 @pytest.fixture
-async def client(db: None) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app, its lifespan run in the test's own event loop (so direct
-    database calls in the test and requests share one loop and one pool)."""
+async def app(db: None) -> AsyncIterator[Litestar]:
+    """The app with its lifespan run in the test's own event loop (so direct database calls
+    in the test and requests share one loop and one pool)."""
     app = create_app()
     started, stop = asyncio.Event(), asyncio.Event()
 
@@ -82,12 +89,16 @@ async def client(db: None) -> AsyncIterator[httpx.AsyncClient]:
     task = asyncio.create_task(run_lifespan())
     await started.wait()
     try:
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
+        yield app
     finally:
         stop.set()
         await task
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as c:
+        yield c
 
 
 pytest_plugins = ["tests.fixtures"]

@@ -25,8 +25,10 @@ def access_rule(handler: BaseRouteHandler) -> Access | None:
             ),
             None,
         )
-    if rule is None and handler.name == "static":
+    if rule is None and handler.name in {"static", "static/head"}:
         rule = Access.PUBLIC  # the router created with name="static" in backend/app.py
+    if rule is None and getattr(handler, "http_methods", None) == {"OPTIONS"}:
+        rule = Access.PUBLIC  # Litestar's generated OPTIONS answer: allowed methods, no data
     return Access(rule) if rule is not None else None
 
 

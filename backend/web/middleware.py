@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.settings import get_settings
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -17,6 +19,10 @@ SECURITY_HEADERS = [
 
 
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:
+    headers_for_all = list(SECURITY_HEADERS)
+    if get_settings().secure_cookies:  # served over HTTPS: tell browsers to stay there
+        headers_for_all.append((b"strict-transport-security", b"max-age=31536000"))
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
@@ -26,7 +32,7 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS)
+                headers.extend(headers_for_all)
                 if not is_static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

@@ -66,6 +66,7 @@ async def path_values(roster: dict[str, int], accounts: dict[str, int]) -> dict[
         "programme_id": str(p1["programme"]),
         "account_id": str(accounts["reviewer"]),
         "path": "openapi.json",
+        "token_id": "1",
     }
 
 

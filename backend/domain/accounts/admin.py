@@ -11,13 +11,15 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from backend.db.tables import Account, Enterprise
+from backend.db.tables import Account, ApiToken, Enterprise
 from backend.db.transactions import write_transaction
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.accounts.service import (
     AccountError,
     create_account,
+    create_token,
     reset_password,
+    revoke_token,
     set_active,
     unlock,
 )
@@ -28,6 +30,11 @@ from backend.security.sessions import end_all_sessions
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
+
+
+@dataclass
+class TokenForm:
+    name: str = ""
 
 
 @dataclass
@@ -148,10 +155,23 @@ class UserAdminController(Controller):
         return await self._detail(account_id, secret=initial, notice="用户已创建。")
 
     async def _detail(self, account_id: int, *, secret: str = "", notice: str = "") -> Template:
+        tokens = (
+            await ApiToken.select(
+                ApiToken.id,
+                ApiToken.name,
+                ApiToken.prefix,
+                ApiToken.created_at,
+                ApiToken.last_used_at,
+                ApiToken.revoked_at,
+            )
+            .where(ApiToken.account == account_id)
+            .order_by(ApiToken.id, ascending=False)
+        )
         return Template(
             template_name="admin/user_detail.html",
             context={
                 "u": await _account(account_id),
+                "tokens": tokens,
                 "roles": ROLE_LABELS,
                 "enterprises": await _groups_and_enterprises(),
                 "secret": secret,
@@ -231,6 +251,26 @@ class UserAdminController(Controller):
         except AccountError as exc:
             return await self._detail(account_id, notice=str(exc))
         return await self._detail(account_id, notice="已停用，该用户的登录和接口令牌已失效。")
+
+    @post("/{account_id:int}/tokens", opt=ADMIN, status_code=200)
+    async def issue_token(
+        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[TokenForm]
+    ) -> Template:
+        account = await _account(account_id)
+        if not account["active"]:
+            return await self._detail(account_id, notice="已停用的账户不能签发接口令牌。")
+        token = await create_token(actor_for(request), account_id, data.name.strip() or "接口令牌")
+        return await self._detail(
+            account_id, secret=token, notice="已签发接口令牌，请立即复制保存：系统只保存其摘要。"
+        )
+
+    @post("/{account_id:int}/tokens/{token_id:int}/revoke", opt=ADMIN, status_code=200)
+    async def revoke(
+        self, request: Request, account_id: FromPath[int], token_id: FromPath[int]
+    ) -> Template:
+        await _account(account_id)
+        await revoke_token(actor_for(request), token_id, owner_id=account_id)
+        return await self._detail(account_id, notice="接口令牌已吊销。")
 
     @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)
     async def enable(self, request: Request, account_id: FromPath[int]) -> Redirect:

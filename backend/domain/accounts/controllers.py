@@ -55,6 +55,11 @@ def session_cookie(value: str, *, max_age: int | None = None) -> str:
     return f"{cookie_name()}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"
 
 
+def _limits() -> dict[str, int]:
+    settings = get_settings()
+    return {"max_failures": settings.login_max_failures, "lockout": settings.lockout_minutes}
+
+
 class LoginController(Controller):
     include_in_schema = False
 
@@ -62,7 +67,7 @@ class LoginController(Controller):
     async def login_page(self, request: Request, next: FromQuery[str] = "/") -> Template:
         return Template(
             template_name="accounts/login.html",
-            context={"next": safe_next(next), "error": "", "username": ""},
+            context={"next": safe_next(next), "error": "", "username": "", **_limits()},
         )
 
     @post("/login", opt={"access": Access.PUBLIC}, status_code=200)
@@ -76,6 +81,7 @@ class LoginController(Controller):
                     "next": safe_next(data.next),
                     "error": outcome.message,
                     "username": data.username,
+                    **_limits(),
                 },
                 status_code=401,
             )

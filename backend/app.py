@@ -16,8 +16,10 @@ from litestar.template.config import TemplateConfig
 from backend.db.lifespan import db_lifespan
 from backend.domain.accounts.admin import UserAdminController
 from backend.domain.accounts.controllers import LoginController, PasswordController
+from backend.domain.audit.controllers import AuditController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
+from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.programmes.api import ProgrammeApiController
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             UserAdminController,
+            EnterpriseAdminController,
+            AuditController,
             BoardController,
             EnterpriseController,
             BoardApiController,

@@ -23,6 +23,8 @@ from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.submissions.api import SubmissionApiController
+from backend.domain.workspace.controllers import WorkspaceController
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             UserAdminController,
+            WorkspaceController,
             EnterpriseAdminController,
             AuditController,
             BoardController,
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BoardApiController,
             EnterpriseApiController,
             ProgrammeApiController,
+            SubmissionApiController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -35,6 +35,28 @@ class FileStore:
     def open(self, sha256: str) -> BinaryIO:
         return self.path_for(sha256).open("rb")
 
+    def new_incoming(self) -> Path:
+        """A fresh temporary path inside the store (same file system, so adopt() is a rename)."""
+        folder = self.root / ".incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
+        os.close(fd)
+        return Path(name)
+
+    def adopt(self, temp_path: Path, sha256: str) -> bool:
+        """Move a fully written, fsynced temporary file into place. Returns False when the same
+        content was already stored (the temporary copy is dropped: each content is kept once)."""
+        target = self.path_for(sha256)
+        if target.is_file():
+            temp_path.unlink(missing_ok=True)
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp_path, target)
+        return True
+
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
     def put_bytes(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest)

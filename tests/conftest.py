@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -51,7 +52,8 @@ async def reset_schema() -> None:
 
 @pytest.fixture
 async def db() -> AsyncIterator[None]:
-    """A fresh, empty schema for each test, on the configured engine."""
+    """A fresh, empty schema and file store for each test, on the configured engine."""
+    shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
     async with db_lifespan():
         await reset_schema()
         yield

@@ -38,6 +38,7 @@ class Access(StrEnum):
     SIGNED_IN = "signed_in"  # any account, even one that must change its password first
     ACCOUNT = "account"  # any account in good standing: own profile, tokens, messages
     BOARD = "board"  # progress data, scoped to the user's enterprises
+    SUBMIT = "submit"  # deliver for one's own group and its subsidiaries
     EXPORT = "export"  # SASAC staff and leaders
     REVIEW = "review"  # SASAC reviewers
     ADMIN = "admin"  # accounts and the roster (system administration)
@@ -49,6 +50,7 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.SIGNED_IN: frozenset(Role),
     Access.ACCOUNT: frozenset(Role),
     Access.BOARD: BUSINESS_ROLES,
+    Access.SUBMIT: ENTERPRISE_ROLES,
     Access.EXPORT: SASAC_ROLES,
     Access.REVIEW: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
     Access.ADMIN: frozenset({Role.SASAC_ADMIN}),

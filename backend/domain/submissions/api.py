@@ -1,0 +1,128 @@
+"""The submissions API: multipart create, read with versions and reviews, file download."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import File
+
+from backend.domain.accounts.controllers import actor_for
+from backend.domain.submissions.service import NewVersion, create_version, file_for_download
+from backend.domain.submissions.service import submission_detail as load_detail
+from backend.domain.submissions.uploads import receive_upload
+from backend.security.audit import AuditAction, record
+from backend.security.guards import current_user
+from backend.security.policy import Access, enterprise_scope
+from backend.settings import get_settings
+from backend.storage import FileStore
+
+# Litestar's own limit is only a backstop: receive_upload enforces MAX_UPLOAD_MB while streaming.
+BODY_LIMIT = 4 * 1024 * 1024 * 1024
+
+
+def _int(fields: dict[str, str], name: str, label: str, *, required: bool = True) -> int | None:
+    raw = fields.get(name, "").strip()
+    if not raw:
+        if required:
+            raise ClientException(f"缺少{label}（{name}）。")
+        return None
+    if not raw.isdigit():
+        raise ClientException(f"{label}（{name}）应为正整数。")
+    return int(raw)
+
+
+def parse_new_version(fields: dict[str, str]) -> NewVersion:
+    doc_on = None
+    if fields.get("doc_on", "").strip():
+        try:
+            doc_on = dt.date.fromisoformat(fields["doc_on"].strip())
+        except ValueError:
+            raise ClientException("成文日期格式应为 YYYY-MM-DD。") from None
+    return NewVersion(
+        enterprise_id=_int(fields, "enterprise_id", "企业编号"),  # type: ignore[arg-type]
+        obligation_id=_int(fields, "obligation_id", "节点任务编号"),  # type: ignore[arg-type]
+        year=_int(fields, "year", "年度", required=False),
+        note=fields.get("note", ""),
+        doc_no=fields.get("doc_no", ""),
+        doc_on=doc_on,
+        not_secret_declared=fields.get("not_secret", "").lower() in {"1", "true", "on", "yes"},
+    )
+
+
+class SubmissionApiController(Controller):
+    path = "/api/v1/submissions"
+    tags = ["submissions"]
+
+    @post(
+        "/",
+        operation_id="CreateSubmission",
+        summary="报送材料（新版本）",
+        opt={"access": Access.SUBMIT},
+        request_max_body_size=BODY_LIMIT,
+        status_code=201,
+    )
+    async def create(self, request: Request) -> dict[str, Any]:
+        """multipart/form-data: enterprise_id, obligation_id, year (annual obligations), note,
+        doc_no (发文字号), doc_on (YYYY-MM-DD), not_secret=1 (不涉密声明), and one or more
+        `files`. Browsers must send X-CSRFToken; bearer clients need not."""
+        settings = get_settings()
+        store = FileStore(settings.storage_dir)
+        form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
+        try:
+            new = parse_new_version(form.fields)
+            user = current_user(request)
+            return await create_version(
+                new,
+                form.files,
+                actor=actor_for(request),
+                scope=enterprise_scope(user),
+                store=store,
+            )
+        finally:
+            form.discard()  # adopted files were moved; anything left is temporary
+
+    @get(
+        "/{submission_id:int}",
+        operation_id="GetSubmission",
+        summary="报送详情",
+        opt={"access": Access.BOARD},
+    )
+    async def detail(self, request: Request, submission_id: FromPath[int]) -> dict[str, Any]:
+        found = await load_detail(submission_id, enterprise_scope(current_user(request)))
+        if found is None:
+            raise NotFoundException("未找到该报送。")
+        return found
+
+    @get(
+        "/{submission_id:int}/files/{file_id:int}",
+        operation_id="DownloadSubmissionFile",
+        summary="下载报送文件",
+        opt={"access": Access.BOARD},
+    )
+    async def download(
+        self, request: Request, submission_id: FromPath[int], file_id: FromPath[int]
+    ) -> File:
+        store = FileStore(get_settings().storage_dir)
+        user = current_user(request)
+        found = await file_for_download(submission_id, file_id, enterprise_scope(user), store)
+        if found is None:
+            raise NotFoundException("未找到该文件。")
+        path, row = found
+        await record(
+            AuditAction.FILE_DOWNLOAD,
+            actor_for(request),
+            entity="submission_file",
+            entity_id=file_id,
+            enterprise_id=row["enterprise"],
+            changes={"name": row["original_name"], "submission": submission_id},
+        )
+        return File(
+            path=path,
+            filename=row["original_name"],
+            media_type=row["media_type"],
+            content_disposition_type="attachment",
+        )

@@ -1,0 +1,295 @@
+"""Creating versions and reading submissions, always within the user's enterprise scope.
+
+A version's files are renamed into the store before its rows commit; if the transaction fails,
+files that this upload placed are removed again, so nothing is left half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litestar.exceptions import ClientException, HTTPException, NotFoundException
+
+from backend.db.tables import (
+    Exemption,
+    Obligation,
+    Review,
+    Submission,
+    SubmissionFile,
+    SubmissionVersion,
+)
+from backend.db.transactions import write_transaction
+from backend.domain.enterprises.service import get_enterprise
+from backend.domain.submissions.uploads import IncomingFile
+from backend.rules.cohorts import covered_by_group, reports
+from backend.rules.doc_numbers import normalize_doc_no
+from backend.security.audit import Actor, AuditAction, record
+from backend.storage import FileStore
+
+
+class Conflict(HTTPException):
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    enterprise_id: int
+    obligation_id: int
+    year: int | None = None
+    note: str = ""
+    doc_no: str = ""
+    doc_on: dt.date | None = None
+    not_secret_declared: bool = False
+
+
+async def latest_decision(submission_id: int) -> str | None:
+    """The last released decision on the submission's latest version, if any."""
+    row = (
+        await Review.select(Review.decision)
+        .where(
+            Review.version.submission == submission_id,
+            Review.state == "released",
+            Review.version.version_no
+            == Submission.select(Submission.latest_version).where(Submission.id == submission_id),
+        )
+        .order_by(Review.released_at, ascending=False)
+        .first()
+    )
+    return row["decision"] if row else None
+
+
+async def _validate(new: NewVersion, scope: int | None) -> dict[str, Any]:
+    enterprise = await get_enterprise(new.enterprise_id, scope)
+    obligation = (
+        await Obligation.select()
+        .where(
+            Obligation.id == new.obligation_id,
+            Obligation.active == True,  # noqa: E712
+        )
+        .first()
+    )
+    if enterprise is None or obligation is None:
+        raise NotFoundException("未找到该企业或节点任务。")
+    if new.year is not None and new.year != obligation["due_year"]:
+        raise ClientException(
+            f"该节点任务属于 {obligation['due_year']} 年度，与所填年度 {new.year} 不符。"
+        )
+    if covered_by_group(obligation["applies_to"], enterprise.cohort):
+        raise ClientException("该项为全级次任务，由所属集团统一报送，子企业无需单独报送。")
+    if not reports(obligation["applies_to"], enterprise.cohort):
+        raise ClientException("该节点任务不适用于该企业。")
+    if not new.not_secret_declared:
+        raise ClientException("请确认所报材料不涉及国家秘密后再报送。")
+    exempt = await Exemption.exists().where(
+        Exemption.enterprise == new.enterprise_id,
+        Exemption.obligation == new.obligation_id,
+        Exemption.kind == "exempt",
+        Exemption.revoked_at.is_null(),
+    )
+    if exempt:
+        raise Conflict("国资委已认定该项不适用，无需报送。")
+    return obligation
+
+
+async def create_version(
+    new: NewVersion, files: list[IncomingFile], *, actor: Actor, scope: int | None, store: FileStore
+) -> dict[str, Any]:
+    if not files:
+        raise ClientException("请至少上传一个文件。")
+    doc_no = ""
+    if new.doc_no.strip():
+        try:
+            doc_no = normalize_doc_no(new.doc_no)
+        except ValueError as exc:
+            raise ClientException(str(exc)) from None
+    await _validate(new, scope)
+    placed = [store.adopt(f.temp_path, f.sha256) for f in files]
+    try:
+        return await _write(new, files, doc_no, actor)
+    except BaseException:
+        for incoming, newly_placed in zip(files, placed, strict=True):
+            still_used = await SubmissionFile.exists().where(
+                SubmissionFile.sha256 == incoming.sha256
+            )
+            if newly_placed and not still_used:
+                store.remove(incoming.sha256)
+        raise
+
+
+async def _write(
+    new: NewVersion, files: list[IncomingFile], doc_no: str, actor: Actor
+) -> dict[str, Any]:
+    key = f"{new.enterprise_id}:{new.obligation_id}"
+    now = dt.datetime.now(dt.UTC)
+    async with write_transaction():
+        row = (
+            await Submission.select(Submission.id, Submission.latest_version)
+            .where(Submission.natural_key == key)
+            .first()
+        )
+        if row is None:
+            created = await Submission.insert(
+                Submission(
+                    enterprise=new.enterprise_id, obligation=new.obligation_id, natural_key=key
+                )
+            ).returning(Submission.id)
+            submission_id, number = created[0]["id"], 1
+        else:
+            submission_id, number = row["id"], row["latest_version"] + 1
+            if await latest_decision(submission_id) == "approve":
+                raise Conflict("该项已审核通过；如需修改，请联系国资委重新打开。")
+        version = await SubmissionVersion.insert(
+            SubmissionVersion(
+                submission=submission_id,
+                version_no=number,
+                natural_key=f"{submission_id}:{number}",
+                submitted_at=now,
+                submitted_by=actor.id,
+                note=new.note.strip()[:2000],
+                doc_no=doc_no,
+                doc_on=new.doc_on,
+                not_secret_declared=True,
+            )
+        ).returning(SubmissionVersion.id)
+        version_id = version[0]["id"]
+        stored = []
+        for f in files:
+            assert f.detected is not None
+            ids = await SubmissionFile.insert(
+                SubmissionFile(
+                    version=version_id,
+                    sha256=f.sha256,
+                    original_name=f.original_name,
+                    size_bytes=f.size,
+                    media_type=f.detected.media_type,
+                    detected_kind=f.detected.kind,
+                )
+            ).returning(SubmissionFile.id)
+            stored.append(
+                {"id": ids[0]["id"], "name": f.original_name, "size": f.size, "sha256": f.sha256}
+            )
+        await Submission.update({Submission.latest_version: number}).where(
+            Submission.id == submission_id
+        )
+        await record(
+            AuditAction.SUBMISSION_CREATE,
+            actor,
+            entity="submission",
+            entity_id=submission_id,
+            enterprise_id=new.enterprise_id,
+            changes={"version": number, "files": [s["name"] for s in stored], "doc_no": doc_no},
+        )
+    return {"id": submission_id, "version": number, "status": "submitted", "files": stored}
+
+
+async def submission_detail(submission_id: int, scope: int | None) -> dict[str, Any] | None:
+    row = (
+        await Submission.select(
+            Submission.id, Submission.enterprise, Submission.obligation, Submission.latest_version
+        )
+        .where(Submission.id == submission_id)
+        .first()
+    )
+    if row is None or await get_enterprise(row["enterprise"], scope) is None:
+        return None
+    versions = (
+        await SubmissionVersion.select(
+            SubmissionVersion.id,
+            SubmissionVersion.version_no,
+            SubmissionVersion.submitted_at,
+            SubmissionVersion.note,
+            SubmissionVersion.doc_no,
+            SubmissionVersion.doc_on,
+        )
+        .where(SubmissionVersion.submission == submission_id)
+        .order_by(SubmissionVersion.version_no)
+    )
+    ids = [v["id"] for v in versions] or [0]
+    files = await SubmissionFile.select(
+        SubmissionFile.id,
+        SubmissionFile.version,
+        SubmissionFile.original_name,
+        SubmissionFile.size_bytes,
+        SubmissionFile.sha256,
+        SubmissionFile.detected_kind,
+    ).where(SubmissionFile.version.is_in(ids))
+    reviews = (
+        await Review.select(
+            Review.id,
+            Review.version,
+            Review.decision,
+            Review.grade,
+            Review.reasons,
+            Review.remark,
+            Review.resubmit_by,
+            Review.released_at,
+        )
+        .where(Review.version.is_in(ids), Review.state == "released")
+        .order_by(Review.released_at)
+    )
+    number_of = {v["id"]: v["version_no"] for v in versions}
+    return {
+        "id": row["id"],
+        "enterprise_id": row["enterprise"],
+        "obligation_id": row["obligation"],
+        "latest_version": row["latest_version"],
+        "versions": [
+            {
+                "version": v["version_no"],
+                "submitted_at": v["submitted_at"],
+                "note": v["note"],
+                "doc_no": v["doc_no"],
+                "doc_on": v["doc_on"],
+                "files": [
+                    {
+                        "id": f["id"],
+                        "name": f["original_name"],
+                        "size": f["size_bytes"],
+                        "sha256": f["sha256"],
+                        "kind": f["detected_kind"],
+                    }
+                    for f in files
+                    if f["version"] == v["id"]
+                ],
+            }
+            for v in versions
+        ],
+        "reviews": [
+            {
+                "version": number_of.get(r["version"]),
+                "decision": r["decision"],
+                "grade": r["grade"],
+                "reasons": json.loads(r["reasons"] or "[]"),
+                "comment": r["remark"],
+                "resubmit_by": r["resubmit_by"],
+                "released_at": r["released_at"],
+            }
+            for r in reviews
+        ],
+    }
+
+
+async def file_for_download(
+    submission_id: int, file_id: int, scope: int | None, store: FileStore
+) -> tuple[Path, dict[str, Any]] | None:
+    row = (
+        await SubmissionFile.select(
+            SubmissionFile.id,
+            SubmissionFile.sha256,
+            SubmissionFile.original_name,
+            SubmissionFile.media_type,
+            SubmissionFile.version.submission.as_alias("submission"),
+            SubmissionFile.version.submission.enterprise.as_alias("enterprise"),
+        )
+        .where(SubmissionFile.id == file_id)
+        .first()
+    )
+    if row is None or row["submission"] != submission_id:
+        return None
+    if await get_enterprise(row["enterprise"], scope) is None:
+        return None
+    path = store.path_for(row["sha256"])
+    return (path, row) if path.is_file() else None

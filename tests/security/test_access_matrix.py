@@ -10,7 +10,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from backend.db.tables import Obligation
+from backend.db.tables import Obligation, Submission
 from backend.security.guards import access_rule
 from backend.security.policy import RULES, Access, Role
 from tests.conftest import client_for
@@ -67,6 +67,14 @@ async def path_values(roster: dict[str, int], accounts: dict[str, int]) -> dict[
         "account_id": str(accounts["reviewer"]),
         "path": "openapi.json",
         "token_id": "1",
+        "submission_id": str(
+            (
+                await Submission.select(Submission.id)
+                .where(Submission.enterprise == roster["G"])
+                .first()
+            )["id"]
+        ),
+        "file_id": "1",
     }
 
 

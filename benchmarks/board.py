@@ -409,6 +409,21 @@ def scenarios(as_of: str) -> list[dict[str, Any]]:
     ]
 
 
+async def reviewer_token() -> str:
+    """Requests are made as a SASAC reviewer (sees every enterprise) with an API token."""
+    from backend.db.tables import Account
+    from backend.domain.accounts.service import create_token
+    from backend.security.audit import SYSTEM
+
+    existing = await Account.select(Account.id).where(Account.username == "bench").first()
+    if existing is None:
+        rows = await Account.insert(
+            Account(username="bench", role="sasac_reviewer", must_change_password=False)
+        ).returning(Account.id)
+        existing = rows[0]
+    return await create_token(SYSTEM, existing["id"], "benchmark")
+
+
 @asynccontextmanager
 async def app_client():
     """The app with its lifespan run in this event loop, as tests/conftest.py does."""
@@ -428,8 +443,9 @@ async def app_client():
     await started.wait()
     try:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        headers = {"Authorization": f"Bearer {await reviewer_token()}"}
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver", timeout=120
+            transport=transport, base_url="http://testserver", timeout=120, headers=headers
         ) as client:
             yield client
     finally:

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from backend.db.tables import Account, ApiToken
+from backend.db.tables import Account, ApiToken, Notification
 from backend.security.policy import CurrentUser, Role
 from backend.settings import get_settings
 
@@ -42,6 +42,11 @@ async def load_user(
         return None
     if row["enterprise_id"] is not None and not row["enterprise_active"]:
         return None
+    unread = 0
+    if session_id_hash is not None:  # pages show the count; API clients do not need it
+        unread = await Notification.count().where(
+            Notification.recipient == account_id, Notification.read_at.is_null()
+        )
     return CurrentUser(
         id=row["id"],
         username=row["username"],
@@ -53,6 +58,7 @@ async def load_user(
         must_change_password=row["must_change_password"] or password_expired(row),
         session_id_hash=session_id_hash,
         token_id=token_id,
+        unread=unread,
     )
 
 

@@ -70,6 +70,7 @@ class CurrentUser:
     must_change_password: bool = False
     session_id_hash: str | None = None  # None for API-token requests
     token_id: int | None = None
+    unread: int = 0  # unread in-app messages, shown in the top bar
 
     @property
     def is_sasac(self) -> bool:

@@ -22,7 +22,9 @@ from backend.domain.board.controllers import BoardController, home
 from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
+from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.reviews.controllers import ReviewController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
 from backend.security.csrf import csrf_middleware
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             UserAdminController,
+            ReviewController,
             WorkspaceController,
             EnterpriseAdminController,
             AuditController,
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
+            NotificationController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -32,7 +32,9 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.extend(headers_for_all)
+                present = {bytes(name).lower() for name, _ in headers}
+                # A response that sets its own policy keeps it (the framed file preview).
+                headers.extend(h for h in headers_for_all if h[0] not in present)
                 if not is_static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

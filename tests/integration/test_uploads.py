@@ -280,3 +280,29 @@ async def test_reviewers_cannot_upload(
     response = await post(reviewer, roster["G"], await obligation_id("A6"), [("x.pdf", PDF)])
     assert response.status_code == 403
     await reviewer.aclose()
+
+
+async def test_versions_follow_returns_and_an_approval_closes_the_item(
+    uploader: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    from tests import factories as f
+    from tests.fixtures import at
+
+    a6 = await obligation_id("A6")
+    first = (await post(uploader, roster["G"], a6, [("v1.pdf", PDF)])).json()
+    version_one = (
+        await SubmissionVersion.select(SubmissionVersion.id)
+        .where(SubmissionVersion.natural_key == f"{first['id']}:1")
+        .first()
+    )["id"]
+    await f.review(version_one, "return", at(2023, 12, 1))
+    second = await post(uploader, roster["G"], a6, [("v2.pdf", PDF + b"v2")])
+    assert second.status_code == 201 and second.json()["version"] == 2
+    version_two = (
+        await SubmissionVersion.select(SubmissionVersion.id)
+        .where(SubmissionVersion.natural_key == f"{first['id']}:2")
+        .first()
+    )["id"]
+    await f.review(version_two, "approve", at(2023, 12, 2), grade="good")
+    closed = await post(uploader, roster["G"], a6, [("v3.pdf", PDF + b"v3")])
+    assert closed.status_code == 409 and "重新打开" in closed.json()["detail"]

@@ -75,6 +75,7 @@ async def path_values(roster: dict[str, int], accounts: dict[str, int]) -> dict[
             )["id"]
         ),
         "file_id": "1",
+        "exemption_id": "1",
     }
 
 

@@ -24,6 +24,8 @@ async def home(request: Request) -> Redirect:
     user = current_user(request)
     if user is not None and user.role is Role.AUDITOR:
         return Redirect(path="/audit")
+    if user is not None and user.is_enterprise:
+        return Redirect(path="/workspace")
     return Redirect(path="/board")
 
 

@@ -47,13 +47,19 @@ class NewVersion:
 
 async def latest_decision(submission_id: int) -> str | None:
     """The last released decision on the submission's latest version, if any."""
+    latest = (
+        await Submission.select(Submission.latest_version)
+        .where(Submission.id == submission_id)
+        .first()
+    )
+    if latest is None:
+        return None
     row = (
         await Review.select(Review.decision)
         .where(
             Review.version.submission == submission_id,
+            Review.version.version_no == latest["latest_version"],
             Review.state == "released",
-            Review.version.version_no
-            == Submission.select(Submission.latest_version).where(Submission.id == submission_id),
         )
         .order_by(Review.released_at, ascending=False)
         .first()

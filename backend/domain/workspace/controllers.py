@@ -1,0 +1,37 @@
+"""The enterprise workspace page (我的报送) and the list fragment htmx swaps in after a filter
+change or an upload. Uploads themselves go to the submissions API."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Template
+
+from backend.domain.board.params import parse_board_query
+from backend.domain.workspace.service import build_workspace
+from backend.security.guards import current_user
+from backend.security.policy import Access, enterprise_scope
+from backend.settings import get_settings
+
+LIST_TARGET = "workspace-items"
+
+
+class WorkspaceController(Controller):
+    path = "/workspace"
+    include_in_schema = False
+
+    @get("/", name="workspace:page", opt={"access": Access.SUBMIT})
+    async def page(self, request: Request) -> Template:
+        user = current_user(request)
+        group_id = enterprise_scope(user)
+        if group_id is None:  # Access.SUBMIT admits enterprise roles only; never SASAC-wide
+            raise PermissionDeniedException("您没有权限执行此操作。")
+        year = request.query_params.get("year")
+        query = parse_board_query({"year": year}, default_page_size=0)
+        workspace = await build_workspace(
+            group_id, query.as_of, query.year, get_settings().due_soon_workdays
+        )
+        context = {"ws": workspace, "list_target": LIST_TARGET}
+        if request.headers.get("hx-request") and request.headers.get("hx-target") == LIST_TARGET:
+            return Template(template_name="workspace/partials/items.html", context=context)
+        return Template(template_name="workspace/page.html", context=context)

@@ -306,3 +306,16 @@ async def test_versions_follow_returns_and_an_approval_closes_the_item(
     await f.review(version_two, "approve", at(2023, 12, 2), grade="good")
     closed = await post(uploader, roster["G"], a6, [("v3.pdf", PDF + b"v3")])
     assert closed.status_code == 409 and "重新打开" in closed.json()["detail"]
+
+
+async def test_concurrent_versions_of_one_submission_all_land(
+    uploader: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    import asyncio
+
+    a6 = await obligation_id("A6")
+    responses = await asyncio.gather(
+        *(post(uploader, roster["G"], a6, [(f"v{i}.pdf", PDF + bytes([i]))]) for i in range(5))
+    )
+    assert sorted(r.status_code for r in responses) == [201] * 5
+    assert sorted(r.json()["version"] for r in responses) == [1, 2, 3, 4, 5]

@@ -25,7 +25,7 @@ from backend.domain.reviews.service import (
     review_queue,
     revoke_exemption,
 )
-from backend.domain.submissions.service import file_for_download, submission_detail
+from backend.domain.submissions.reads import file_for_download, submission_detail
 from backend.lib.timeutil import parse_date
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user

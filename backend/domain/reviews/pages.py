@@ -15,7 +15,7 @@ from backend.domain.board.history import (
     cell_history,
 )
 from backend.domain.reviews.service import GRADES, default_resubmit_by, released_decision
-from backend.domain.submissions.service import submission_detail
+from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
 from backend.settings import get_settings
 

@@ -13,8 +13,9 @@ from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.reviews.service import decide
-from backend.domain.submissions.service import NewVersion, create_version, file_for_download
-from backend.domain.submissions.service import submission_detail as load_detail
+from backend.domain.submissions.reads import file_for_download
+from backend.domain.submissions.reads import submission_detail as load_detail
+from backend.domain.submissions.service import NewVersion, create_version
 from backend.domain.submissions.uploads import receive_upload
 from backend.lib.timeutil import parse_date
 from backend.security.audit import AuditAction, record

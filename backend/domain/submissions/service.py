@@ -6,9 +6,7 @@ files that this upload placed are removed again, so nothing is left half-written
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
@@ -21,7 +19,7 @@ from backend.db.tables import (
     SubmissionFile,
     SubmissionVersion,
 )
-from backend.db.transactions import write_transaction
+from backend.db.transactions import engine_type, write_transaction
 from backend.domain.enterprises.service import get_enterprise
 from backend.domain.submissions.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports
@@ -114,7 +112,15 @@ async def create_version(
     await _validate(new, scope)
     placed = [store.adopt(f.temp_path, f.sha256) for f in files]
     try:
-        return await _write(new, files, doc_no, actor)
+        for attempt in range(5):
+            try:
+                return await _write(new, files, doc_no, actor)
+            except Exception as exc:
+                # Two versions of one submission at the same instant: on PostgreSQL the loser
+                # hits the unique version key (SQLite queues writers instead); try again.
+                if attempt == 4 or not _unique_violation(exc):
+                    raise
+        raise AssertionError("unreachable")
     except BaseException:
         for incoming, newly_placed in zip(files, placed, strict=True):
             still_used = await SubmissionFile.exists().where(
@@ -125,17 +131,22 @@ async def create_version(
         raise
 
 
+def _unique_violation(exc: Exception) -> bool:
+    return type(exc).__name__ in {"UniqueViolationError", "IntegrityError"}
+
+
 async def _write(
     new: NewVersion, files: list[IncomingFile], doc_no: str, actor: Actor
 ) -> dict[str, Any]:
     key = f"{new.enterprise_id}:{new.obligation_id}"
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
-        row = (
-            await Submission.select(Submission.id, Submission.latest_version)
-            .where(Submission.natural_key == key)
-            .first()
+        query = Submission.select(Submission.id, Submission.latest_version).where(
+            Submission.natural_key == key
         )
+        if engine_type() == "postgres":
+            query = query.lock_rows()  # one version number at a time per submission
+        row = await query.first()
         if row is None:
             created = await Submission.insert(
                 Submission(
@@ -189,113 +200,3 @@ async def _write(
             changes={"version": number, "files": [s["name"] for s in stored], "doc_no": doc_no},
         )
     return {"id": submission_id, "version": number, "status": "submitted", "files": stored}
-
-
-async def submission_detail(submission_id: int, scope: int | None) -> dict[str, Any] | None:
-    row = (
-        await Submission.select(
-            Submission.id, Submission.enterprise, Submission.obligation, Submission.latest_version
-        )
-        .where(Submission.id == submission_id)
-        .first()
-    )
-    if row is None or await get_enterprise(row["enterprise"], scope) is None:
-        return None
-    versions = (
-        await SubmissionVersion.select(
-            SubmissionVersion.id,
-            SubmissionVersion.version_no,
-            SubmissionVersion.submitted_at,
-            SubmissionVersion.note,
-            SubmissionVersion.doc_no,
-            SubmissionVersion.doc_on,
-        )
-        .where(SubmissionVersion.submission == submission_id)
-        .order_by(SubmissionVersion.version_no)
-    )
-    ids = [v["id"] for v in versions] or [0]
-    files = await SubmissionFile.select(
-        SubmissionFile.id,
-        SubmissionFile.version,
-        SubmissionFile.original_name,
-        SubmissionFile.size_bytes,
-        SubmissionFile.sha256,
-        SubmissionFile.detected_kind,
-    ).where(SubmissionFile.version.is_in(ids))
-    reviews = (
-        await Review.select(
-            Review.id,
-            Review.version,
-            Review.decision,
-            Review.grade,
-            Review.reasons,
-            Review.remark,
-            Review.resubmit_by,
-            Review.released_at,
-        )
-        .where(Review.version.is_in(ids), Review.state == "released")
-        .order_by(Review.released_at)
-    )
-    number_of = {v["id"]: v["version_no"] for v in versions}
-    return {
-        "id": row["id"],
-        "enterprise_id": row["enterprise"],
-        "obligation_id": row["obligation"],
-        "latest_version": row["latest_version"],
-        "versions": [
-            {
-                "version": v["version_no"],
-                "submitted_at": v["submitted_at"],
-                "note": v["note"],
-                "doc_no": v["doc_no"],
-                "doc_on": v["doc_on"],
-                "files": [
-                    {
-                        "id": f["id"],
-                        "name": f["original_name"],
-                        "size": f["size_bytes"],
-                        "sha256": f["sha256"],
-                        "kind": f["detected_kind"],
-                    }
-                    for f in files
-                    if f["version"] == v["id"]
-                ],
-            }
-            for v in versions
-        ],
-        "reviews": [
-            {
-                "version": number_of.get(r["version"]),
-                "decision": r["decision"],
-                "grade": r["grade"],
-                "reasons": json.loads(r["reasons"] or "[]"),
-                "comment": r["remark"],
-                "resubmit_by": r["resubmit_by"],
-                "released_at": r["released_at"],
-            }
-            for r in reviews
-        ],
-    }
-
-
-async def file_for_download(
-    submission_id: int, file_id: int, scope: int | None, store: FileStore
-) -> tuple[Path, dict[str, Any]] | None:
-    row = (
-        await SubmissionFile.select(
-            SubmissionFile.id,
-            SubmissionFile.sha256,
-            SubmissionFile.original_name,
-            SubmissionFile.media_type,
-            SubmissionFile.version.submission.as_alias("submission"),
-            SubmissionFile.version.submission.enterprise.as_alias("enterprise"),
-        )
-        .where(SubmissionFile.id == file_id)
-        .first()
-    )
-    if row is None or row["submission"] != submission_id:
-        return None
-    if await get_enterprise(row["enterprise"], scope) is None:
-        return None
-    path = store.path_for(row["sha256"])
-    return (path, row) if path.is_file() else None

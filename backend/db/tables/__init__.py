@@ -4,7 +4,12 @@ so that the schema ports to PostgreSQL-compatible domestic databases (达梦、�
 from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
-from backend.db.tables.scores import ScoreAdjustment
+from backend.db.tables.scores import (
+    EffectivenessRating,
+    ExportJob,
+    ScoreAdjustment,
+    ScoreLock,
+)
 from backend.db.tables.security import ApiToken, AppSetting, PasswordHistory, WebSession
 from backend.db.tables.submissions import (
     Exemption,
@@ -32,6 +37,9 @@ ALL_TABLES = (
     ApiToken,
     PasswordHistory,
     AppSetting,
+    EffectivenessRating,
+    ScoreLock,
+    ExportJob,
 )
 
 __all__ = [
@@ -40,8 +48,10 @@ __all__ = [
     "ApiToken",
     "AppSetting",
     "AuditEvent",
+    "EffectivenessRating",
     "Enterprise",
     "Exemption",
+    "ExportJob",
     "Notification",
     "Obligation",
     "PasswordHistory",
@@ -49,6 +59,7 @@ __all__ = [
     "ReferenceItem",
     "Review",
     "ScoreAdjustment",
+    "ScoreLock",
     "Submission",
     "SubmissionFile",
     "SubmissionVersion",

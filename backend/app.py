@@ -22,9 +22,11 @@ from backend.domain.board.controllers import BoardController, home
 from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
+from backend.domain.exports.controllers import ExportController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.reviews.controllers import ReviewController
+from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
 from backend.security.csrf import csrf_middleware
@@ -58,6 +60,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             UserAdminController,
+            ExportController,
+            ScoreController,
+            ScoreApiController,
             ReviewController,
             WorkspaceController,
             EnterpriseAdminController,

@@ -164,4 +164,51 @@ def import_enterprises(file: Path, template: bool, dry_run: bool) -> None:
     )
 
 
-__all__ = ["SYSTEM", "audit", "import_group", "users"]
+@click.group(help="导出考核评分表、进度台账（xlsx，直接写入文件，不经后台任务）")
+def export() -> None:
+    pass
+
+
+def _export(kind: str, year: str, as_of: str, output: Path) -> None:
+    from litestar.exceptions import HTTPException
+
+    from backend.domain.exports.service import KINDS, ExportError, build_file, parse_params
+    from backend.security.audit import AuditAction, record
+
+    try:
+        params = parse_params(kind, {"year": year, "as_of": as_of})
+    except ExportError as exc:
+        click.echo(f"导出失败：{exc}", err=True)
+        sys.exit(2)
+
+    async def work() -> int:
+        rows = await build_file(kind, params, output)
+        changes = {"kind": kind, "name": KINDS[kind], "file": output.name, **params}
+        await record(AuditAction.EXPORT, CLI_ACTOR, entity="export_job", changes=changes)
+        return rows
+
+    try:
+        rows = _run(work)
+    except (ExportError, HTTPException) as exc:
+        click.echo(f"导出失败：{getattr(exc, 'detail', None) or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"已导出{KINDS[kind]}（{rows} 行）：{output}")
+
+
+@export.command("assessment", help="考核评分表：--year 年度 [--as-of 截至日期] -o 文件")
+@click.option("--year", required=True, help="考核年度，如 2024")
+@click.option("--as-of", "as_of", default="", help="截至日期（YYYY-MM-DD，默认今天）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_assessment(year: str, as_of: str, output: Path) -> None:
+    _export("assessment", year, as_of, output)
+
+
+@export.command("board", help="进度台账：[--year 年度] [--as-of 截至日期] -o 文件")
+@click.option("--year", default="", help="只导出该年度的节点任务（默认全部年度）")
+@click.option("--as-of", "as_of", default="", help="截至日期（YYYY-MM-DD，默认今天）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_board(year: str, as_of: str, output: Path) -> None:
+    _export("board", year, as_of, output)
+
+
+__all__ = ["SYSTEM", "audit", "export", "import_group", "users"]

@@ -16,4 +16,11 @@ async def scan_overdue(ctx: dict[str, Any], as_of: str | None = None) -> dict[st
     return dict(status_totals(board))
 
 
-FUNCTIONS = [scan_overdue]
+async def export_file(ctx: dict[str, Any], job_id: int) -> str:
+    """Build one export job's workbook (a done job is not rebuilt)."""
+    from backend.domain.exports.service import run_export
+
+    return await run_export(job_id)
+
+
+FUNCTIONS = [scan_overdue, export_file]

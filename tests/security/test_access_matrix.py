@@ -76,6 +76,8 @@ async def path_values(roster: dict[str, int], accounts: dict[str, int]) -> dict[
         ),
         "file_id": "1",
         "exemption_id": "1",
+        "adjustment_id": "1",
+        "job_id": "1",
     }
 
 

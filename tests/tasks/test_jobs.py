@@ -59,3 +59,37 @@ async def test_arq_worker_runs_the_job_from_redis(roster: dict[str, int]) -> Non
         assert job_result[0].result["approved"] == 1
     finally:
         await worker.close()
+
+
+@pytest.mark.redis
+@needs_redis
+async def test_arq_worker_builds_an_export(roster: dict[str, int]) -> None:
+    from backend.db.tables import ExportJob
+    from backend.domain.exports.service import load_job
+    from backend.settings import get_settings
+    from backend.storage import FileStore
+
+    inserted = await ExportJob.insert(
+        ExportJob(kind="board", params={"as_of": "2024-01-31"}, requested_by=None)
+    ).returning(ExportJob.id)
+    job_id = inserted[0]["id"]
+    pool = await create_pool(RedisSettings.from_dsn(REDIS_URL))
+    await pool.flushdb()
+    assert await ArqQueue(pool).enqueue("export_file", job_id, job_id=f"export:{job_id}:t")
+    worker = Worker(
+        functions=FUNCTIONS,
+        redis_pool=pool,
+        burst=True,
+        poll_delay=0.05,
+        handle_signals=False,
+        max_tries=1,
+    )
+    try:
+        assert await worker.run_check() == 1
+        assert (await pool.all_job_results())[0].result == "done"
+    finally:
+        await worker.close()
+    job = await load_job(job_id)
+    assert job is not None and job["status"] == "done" and job["progress"] == job["total"] > 0
+    assert job["file_name"] == "进度台账-截至2024-01-31.xlsx"
+    assert FileStore(get_settings().storage_dir).exists(job["file_sha256"])

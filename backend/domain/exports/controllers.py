@@ -1,0 +1,128 @@
+"""导出 pages: request a workbook, watch its progress (htmx polling), download it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from backend.domain.accounts.controllers import actor_for
+from backend.domain.exports.service import (
+    ACTIVE,
+    KINDS,
+    STATUS_LABELS,
+    ExportError,
+    load_job,
+    recent_jobs,
+    request_export,
+)
+from backend.lib.timeutil import today
+from backend.security.audit import AuditAction, record
+from backend.security.guards import current_user
+from backend.security.policy import Access
+from backend.settings import get_settings
+from backend.storage import FileStore
+from tasks.queue import make_queue
+
+EXPORT = {"access": Access.EXPORT}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FALLBACK_NAMES = {"assessment": "assessment", "board": "board"}
+
+
+def _view(job: dict[str, Any]) -> dict[str, Any]:
+    total, progress = job["total"] or 0, job["progress"] or 0
+    percent = 100 if job["status"] == "done" else (progress * 100 // total if total else 0)
+    return {
+        **job,
+        "kind_label": KINDS.get(job["kind"], job["kind"]),
+        "status_label": STATUS_LABELS.get(job["status"], job["status"]),
+        "active": job["status"] in ACTIVE,
+        "percent": percent,
+    }
+
+
+def _attachment(filename: str, fallback: str) -> str:
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+async def _job_or_404(job_id: int) -> dict[str, Any]:
+    job = await load_job(job_id)
+    if job is None:
+        raise NotFoundException("未找到该导出任务。")
+    return job
+
+
+class ExportController(Controller):
+    path = "/exports"
+    include_in_schema = False
+
+    @get("/", name="exports:page", opt=EXPORT)
+    async def page(self) -> Template:
+        context = {
+            "jobs": [_view(j) for j in await recent_jobs()],
+            "kinds": KINDS,
+            "today": today().isoformat(),
+            "year": today().year,
+            "job": None,
+            "error": "",
+        }
+        return Template(template_name="exports/page.html", context=context)
+
+    @post("/", name="exports:create", opt=EXPORT, status_code=200)
+    async def create(self, request: Request) -> Template:
+        form = await request.form()
+        kind = str(form.get("kind") or "")
+        params = {name: str(form.get(name) or "") for name in ("year", "as_of", "programme_id")}
+        queue = await make_queue(get_settings().redis_url)
+        try:
+            job_id = await request_export(kind, params, actor_for(request), queue)
+        except ExportError as exc:
+            return Template(
+                template_name="exports/partials/job.html",
+                context={"job": None, "error": str(exc)},
+                status_code=400,
+            )
+        finally:
+            await queue.close()
+        job = await _job_or_404(job_id)
+        return Template(
+            template_name="exports/partials/job.html", context={"job": _view(job), "error": ""}
+        )
+
+    @get("/{job_id:int}", name="exports:job", opt=EXPORT)
+    async def job(self, request: Request, job_id: FromPath[int]) -> Template:
+        context = {"job": _view(await _job_or_404(job_id)), "error": ""}
+        if request.headers.get("hx-request"):
+            return Template(template_name="exports/partials/job.html", context=context)
+        context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)
+        return Template(template_name="exports/page.html", context=context)
+
+    @get("/{job_id:int}/download", name="exports:download", opt=EXPORT)
+    async def download(self, request: Request, job_id: FromPath[int]) -> Response[bytes]:
+        job = await _job_or_404(job_id)
+        user = current_user(request)
+        if user is None or not (user.is_sasac or user.id == job["requested_by"]):
+            raise PermissionDeniedException("只有导出人或国资委工作人员可以下载该文件。")
+        store = FileStore(get_settings().storage_dir)
+        sha256 = job["file_sha256"]
+        if job["status"] != "done" or not sha256 or not store.exists(sha256):
+            raise NotFoundException("文件尚未生成或已失效，请重新导出。")
+        content = await anyio.to_thread.run_sync(store.path_for(sha256).read_bytes)
+        await record(
+            AuditAction.FILE_DOWNLOAD,
+            actor_for(request, user),
+            entity="export_job",
+            entity_id=job_id,
+            changes={"file_name": job["file_name"]},
+        )
+        fallback = f"{FALLBACK_NAMES.get(job['kind'], 'export')}-{job_id}.xlsx"
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={"Content-Disposition": _attachment(job["file_name"], fallback)},
+        )

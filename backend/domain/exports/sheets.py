@@ -1,0 +1,285 @@
+"""Pure xlsx builders (no database): the 考核评分表 and the 进度台账.
+
+Workbooks are written in xlsxwriter's constant-memory mode, strictly row by row. Every text
+that came from a user (names, reasons, titles) goes through ``write_string``: a value such as
+``=HYPERLINK(...)`` stays text and never becomes a formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from backend.lib.timeutil import TZ
+from backend.rules.cell_status import STATUS_SHORT, Status
+from backend.rules.cohorts import COHORT_LABELS
+from backend.rules.scoring import ScoreOut
+
+OnRow = Callable[[int, int], None]
+BODY_FONT = "宋体"  # SimSun
+TITLE_FONT = "黑体"  # SimHei
+CELL_LIMIT = 32_767  # characters Excel keeps in one cell
+STATUS_FILL: dict[str, tuple[str, str]] = {  # (background, font colour)
+    Status.NOT_DUE: ("#E7E6E6", "#595959"),
+    Status.DUE_SOON: ("#DDEBF7", "#1F4E79"),
+    Status.SUBMITTED: ("#FFF2CC", "#7F6000"),
+    Status.RETURNED: ("#FFF2CC", "#7F6000"),
+    Status.OVERDUE: ("#FFC7CE", "#9C0006"),
+    Status.APPROVED: ("#C6EFCE", "#006100"),
+    Status.APPROVED_LATE: ("#C6EFCE", "#006100"),
+    Status.EXEMPT: ("#FFFFFF", "#808080"),
+}
+SCORE_PARTS = (
+    ("履职报送得分", "obligations_points"),
+    ("整改得分", "rectification_points"),
+    ("成效得分", "effectiveness_points"),
+    ("加分", "bonus"),
+    ("扣分", "deduction"),
+    ("总分", "total"),
+)
+
+
+class ScoredEnterprise(Protocol):
+    """What ``build_assessment`` needs of ``backend.domain.scores.service.EnterpriseScore``."""
+
+    enterprise: Any  # EnterpriseRow: name, credit_code, cohort
+    result: ScoreOut
+    adjustments: list[dict[str, Any]]  # {"amount", "reason", "by", "at"}
+    locked: bool
+
+
+def text(value: Any) -> str:
+    return ("" if value is None else str(value))[:CELL_LIMIT]
+
+
+def cn_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class Styles:
+    """The formats of one workbook (fonts by name: 宋体 for the body, 黑体 for titles)."""
+
+    def __init__(self, book: Workbook) -> None:
+        body = {"font_name": BODY_FONT, "font_size": 10, "valign": "vcenter"}
+        self.book, self.body_props = book, body
+        self.title = book.add_format({**body, "font_name": TITLE_FONT, "font_size": 16,
+                                      "bold": True, "align": "center"})  # fmt: skip
+        self.subtitle = book.add_format({**body, "align": "center"})
+        self.header = book.add_format({**body, "font_name": TITLE_FONT, "bold": True,
+                                       "bg_color": "#D9E1F2", "border": 1, "align": "center",
+                                       "text_wrap": True})  # fmt: skip
+        self.cell = book.add_format({**body, "border": 1})
+        self.wrap = book.add_format({**body, "border": 1, "text_wrap": True})
+        self.center = book.add_format({**body, "border": 1, "align": "center"})
+        self.number = book.add_format({**body, "border": 1, "num_format": "0.00"})
+        self.when = book.add_format({**body, "border": 1, "num_format": "yyyy-mm-dd hh:mm"})
+        self.plain = book.add_format(body)
+
+    def status(self, status: str) -> Format:
+        bg, fg = STATUS_FILL.get(status, ("#FFFFFF", "#000000"))
+        key = f"_st_{status}"
+        if not hasattr(self, key):
+            props = {**self.body_props, "border": 1, "align": "center"}
+            setattr(self, key, self.book.add_format({**props, "bg_color": bg, "font_color": fg}))
+        fmt: Format = getattr(self, key)
+        return fmt
+
+
+def open_book(path: Path | str) -> tuple[Workbook, Styles]:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "remove_timezone": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    return book, Styles(book)
+
+
+def page_setup(sheet: Worksheet, header_row: int, freeze_col: int, title: str) -> None:
+    """A4 landscape, one page wide, header rows repeated, page numbers in the footer."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.freeze_panes(header_row + 1, freeze_col)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f'&C&"{BODY_FONT},常规"&9{title.replace("&", "&&")[:200]}')
+    sheet.set_footer(f'&C&"{BODY_FONT},常规"&9第 &P 页 / 共 &N 页')
+
+
+def title_rows(sheet: Worksheet, st: Styles, last_col: int, title: str, subtitle: str) -> None:
+    sheet.set_row(0, 28)
+    sheet.merge_range(0, 0, 0, last_col, "", st.title)
+    sheet.write_string(0, 0, text(title), st.title)
+    sheet.merge_range(1, 0, 1, last_col, "", st.subtitle)
+    sheet.write_string(1, 0, text(subtitle), st.subtitle)
+
+
+def signature_block(sheet: Worksheet, st: Styles, row: int) -> int:
+    """制表人 / 审核人 / 日期, two rows below the last one; returns the next free row."""
+    row += 1
+    for col, label in ((1, "制表人：______________"), (4, "审核人：______________"),
+                       (7, "日期：______年____月____日")):  # fmt: skip
+        sheet.write_string(row, col, label, st.plain)
+    return row + 1
+
+
+def _adjustment_time(value: Any) -> dt.datetime | None:
+    if isinstance(value, str) and value:
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(TZ) if value.tzinfo else value
+    return None
+
+
+def build_assessment(
+    path: Path | str,
+    *,
+    title: str,
+    doc_no: str,
+    year: int,
+    as_of: dt.date,
+    scores: Sequence[ScoredEnterprise],
+    on_row: OnRow | None = None,
+) -> int:
+    """考核评分表: one row per enterprise (parts, total, grade, assessment points), then a
+    signature block; a second sheet lists every adjustment with its reason. Returns the rows."""
+    book, st = open_book(path)
+    sheet = book.add_worksheet("考核评分表")
+    codes = sorted({ln.code for s in scores for ln in s.result.lines})
+    head = ["序号", "企业名称", "统一社会信用代码", "类别"] + [f"{c}\n得分" for c in codes]
+    head += [label for label, _ in SCORE_PARTS] + ["等级", "考核得分", "状态", "说明"]
+    widths = [6, 34, 21, 12] + [7] * len(codes) + [9] * len(SCORE_PARTS) + [7, 9, 8, 40]
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    last = len(head) - 1
+    basis = f"依据：{doc_no}" if doc_no else "依据：（未填写文号）"
+    title_rows(sheet, st, last, title, f"{basis}　　考核年度：{year}年　　截至：{cn_day(as_of)}")
+    header_row = 3
+    page_setup(sheet, header_row, 2, title)
+    sheet.set_row(header_row, 30)
+    for col, name in enumerate(head):
+        sheet.write_string(header_row, col, name, st.header)
+    n = len(scores)
+    for i, item in enumerate(scores, start=1):
+        r, e, res = header_row + i, item.enterprise, item.result
+        sheet.write_number(r, 0, i, st.center)
+        sheet.write_string(r, 1, text(e.name), st.cell)
+        sheet.write_string(r, 2, text(e.credit_code), st.cell)
+        sheet.write_string(r, 3, COHORT_LABELS.get(e.cohort, text(e.cohort)), st.center)
+        points = {ln.code: ln for ln in res.lines}
+        for col, code in enumerate(codes, start=4):
+            line = points.get(code)
+            if line is None:
+                sheet.write_string(r, col, "—", st.center)
+            elif line.counted:
+                sheet.write_number(r, col, line.points, st.number)
+            else:
+                sheet.write_string(r, col, "不计", st.center)
+        col = 4 + len(codes)
+        for offset, (_, attr) in enumerate(SCORE_PARTS):
+            sheet.write_number(r, col + offset, float(getattr(res, attr)), st.number)
+        col += len(SCORE_PARTS)
+        sheet.write_string(r, col, text(res.grade), st.center)
+        sheet.write_number(r, col + 1, float(res.assessment_points), st.number)
+        state = "已锁定" if item.locked else ("暂计" if res.provisional else "")
+        sheet.write_string(r, col + 2, state, st.center)
+        sheet.write_string(r, col + 3, text("；".join(res.notes)), st.wrap)
+        if on_row:
+            on_row(i, n)
+    signature_block(sheet, st, header_row + n + 1)
+    _adjustments_sheet(book, st, title, scores)
+    book.close()
+    return n
+
+
+def _adjustments_sheet(
+    book: Workbook, st: Styles, title: str, scores: Sequence[ScoredEnterprise]
+) -> None:
+    sheet = book.add_worksheet("加减分明细")
+    head = ("序号", "企业名称", "分值", "事由", "调整人", "调整时间")
+    for col, width in enumerate((6, 34, 8, 60, 12, 17)):
+        sheet.set_column(col, col, width)
+    title_rows(sheet, st, len(head) - 1, f"{title}——加减分明细", "正数为加分，负数为扣分")
+    page_setup(sheet, 3, 2, title)
+    for col, name in enumerate(head):
+        sheet.write_string(3, col, name, st.header)
+    r = 3
+    for item in scores:
+        for adj in item.adjustments:
+            r += 1
+            sheet.write_number(r, 0, r - 3, st.center)
+            sheet.write_string(r, 1, text(item.enterprise.name), st.cell)
+            sheet.write_number(r, 2, float(adj.get("amount") or 0), st.number)
+            sheet.write_string(r, 3, text(adj.get("reason")), st.wrap)
+            sheet.write_string(r, 4, text(adj.get("by")), st.cell)
+            moment = _adjustment_time(adj.get("at"))
+            if moment is None:
+                sheet.write_string(r, 5, text(adj.get("at")), st.cell)
+            else:
+                sheet.write_datetime(r, 5, moment, st.when)
+    if r == 3:
+        sheet.write_string(4, 1, "（无加减分记录）", st.plain)
+        r = 4
+    signature_block(sheet, st, r + 1)
+
+
+def build_board_sheet(path: Path | str, *, board: Any, on_row: OnRow | None = None) -> int:
+    """进度台账: the board as one sheet, each cell coloured by its status, with the status word
+    in it; a legend and a signature block follow. Returns the rows written."""
+    book, st = open_book(path)
+    sheet = book.add_worksheet("进度台账")
+    columns, rows = board.columns, board.rows
+    programme = board.programme or {}
+    as_of: dt.date = board.query.as_of
+    year = board.query.year
+    title = f"{text(programme.get('title')) or '合规管理工作'}进度台账"
+    head = ["序号", "企业名称", "类别"] + [f"{c.code} {c.title}" for c in columns]
+    widths = [6, 34, 12] + [11] * len(columns)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    last = max(len(head) - 1, 3)
+    scope = f"{year}年度" if year else "全部年度"
+    doc_no = text(programme.get("doc_no"))
+    basis = f"依据：{doc_no}　　" if doc_no else ""
+    title_rows(sheet, st, last, title, f"{basis}{scope}　　截至：{cn_day(as_of)}")
+    header_row = 3
+    page_setup(sheet, header_row, 2, title)
+    sheet.set_row(header_row, 60)
+    for col, name in enumerate(head):
+        sheet.write_string(header_row, col, text(name), st.header)
+    n = len(rows)
+    for i, row in enumerate(rows, start=1):
+        r, e = header_row + i, row.enterprise
+        sheet.write_number(r, 0, i, st.center)
+        sheet.write_string(r, 1, text(e.name), st.cell)
+        sheet.write_string(r, 2, COHORT_LABELS.get(e.cohort, text(e.cohort)), st.center)
+        for col, column in enumerate(columns, start=3):
+            cell = row.cells.get(column.id)
+            if cell is None:
+                sheet.write_string(r, col, "—", st.center)
+                continue
+            status = str(cell.state.status)
+            sheet.write_string(r, col, STATUS_SHORT.get(status, status), st.status(status))
+        if on_row:
+            on_row(i, n)
+    r = header_row + n + 2
+    sheet.write_string(r, 1, "图例：", st.plain)
+    for col, status in enumerate(STATUS_FILL, start=2):
+        sheet.write_string(r, col, STATUS_SHORT[status], st.status(status))
+    signature_block(sheet, st, r + 1)
+    book.close()
+    return n

@@ -87,7 +87,7 @@ async def tenant_accounts(roster: dict[str, int], accounts: dict[str, int]) -> d
     return {
         **accounts,
         "ent_g": await make_account("ent_g", "enterprise_admin", roster["G"]),
-        "ent_g_user": await make_account("ent_g_user", "enterprise_user", roster["G1"]),
+        "ent_g_user": await make_account("ent_g_user", "enterprise_user", roster["G"]),
         "ent_u": await make_account("ent_u", "enterprise_user", roster["U"]),
     }
 

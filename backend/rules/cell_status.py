@@ -111,6 +111,8 @@ def _version_no(version: VersionFact) -> int:
 def _effective_due(
     due_on: dt.date, exemptions: Sequence[ExemptionFact], as_of: dt.datetime
 ) -> dt.date:
+    """The due date after extensions in force at `as_of`. Callers pass the first submission's
+    time as `as_of` once there is one: an extension granted later cannot excuse lateness."""
     extended = [
         e.extended_to
         for e in exemptions
@@ -131,10 +133,11 @@ def cell_status(
         as_of = as_of.astimezone(dt.UTC)
     if exemptions and any(e.kind == "exempt" and e.in_force(as_of) for e in exemptions):
         return CellState(Status.EXEMPT, due_on)
-    effective_due = _effective_due(due_on, exemptions, as_of) if exemptions else due_on
+    seen = [v for v in versions if v.submitted_at <= as_of]
+    cutoff = min(v.submitted_at for v in seen) if seen else as_of
+    effective_due = _effective_due(due_on, exemptions, cutoff) if exemptions else due_on
     deadline = _deadline_utc(effective_due)
 
-    seen = [v for v in versions if v.submitted_at <= as_of]
     if not seen:
         if as_of > deadline:
             days = (_local_date(as_of) - effective_due).days

@@ -66,7 +66,10 @@ def credit_code_error(code: str) -> str | None:
         return "第3—8位应为6位行政区划代码"
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"校验码应为“{expected}”，当前为“{code[17]}”，请核对后重新输入"
+        return (
+            f"校验码（第18位“{code[17]}”）与前17位不符，"
+            "代码中可能有输错的字符，请对照营业执照逐位核对"
+        )
     return None
 
 

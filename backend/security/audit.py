@@ -76,6 +76,7 @@ class AuditAction(StrEnum):
     EXEMPTION = "exemption", "不适用/延期"
     EXPORT = "export", "导出"
     FILE_DOWNLOAD = "file_download", "下载文件"
+    UPLOAD_REFUSED = "upload_refused", "上传被拒绝"
     AUDIT_EXPORT = "audit_export", "导出操作日志"
     SCORE_ADJUST = "score_adjust", "调整得分"
 

@@ -22,6 +22,8 @@ ROSTER = [
     ["孙公司乙（示例）", G2, G1, "3", "否", "否"],
 ]
 
+MISMATCH_HINT = "代码中可能有输错的字符，请对照营业执照逐位核对"
+
 
 def xlsx(rows: list[list[str]]) -> bytes:
     buffer = io.BytesIO()
@@ -107,11 +109,15 @@ async def test_a_file_with_errors_reports_every_row_and_writes_nothing(db: None)
     )
     assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
     assert report.errors == [
-        RowError(3, CODE, f"校验码应为“{H[-1]}”，当前为“{bad[-1]}”，请核对后重新输入"),
+        RowError(
+            3,
+            CODE,
+            f"校验码（第18位“{bad[-1]}”）与前17位不符，" + MISMATCH_HINT,
+        ),
         RowError(4, CODE, f"“{G1}”与第 2 行重复，同一企业只能填写一行"),
         RowError(5, PARENT, f"上级企业“{unknown}”既不在本表中，也不在系统已有企业中"),
     ]
-    assert str(report.errors[0]).startswith("第 3 行“统一社会信用代码”：校验码应为")
+    assert str(report.errors[0]).startswith("第 3 行“统一社会信用代码”：校验码（第18位")
     assert await Enterprise.count() == before
     e = await by_code()
     assert e[G]["name"] == "一级集团（示例）"
@@ -137,8 +143,8 @@ async def test_a_dry_run_reports_without_writing(db: None) -> None:
 async def test_the_template_is_an_empty_roster_and_other_bytes_are_refused(db: None) -> None:
     template = roster_template()
     assert read_roster(template) == []
-    report = await import_roster(template)
-    assert (report.created, report.updated, report.unchanged, report.errors) == (0, 0, 0, [])
+    with pytest.raises(RosterError, match="没有数据行"):  # an empty roster is a mistake
+        await import_roster(template)
     with pytest.raises(RosterError):
         await import_roster(b"%PDF-1.7 definitely not a workbook")
     assert await Enterprise.count() == 0

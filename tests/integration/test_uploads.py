@@ -122,6 +122,10 @@ async def test_bad_files_are_refused_and_leave_nothing(
     assert response.status_code == 400
     assert message in response.json()["detail"]
     assert await nothing_written()
+    refused = await AuditEvent.select(AuditEvent.action, AuditEvent.changes).where(
+        AuditEvent.action == "upload_refused"
+    )
+    assert len(refused) == 1 and message in refused[0]["changes"]
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:

@@ -164,3 +164,12 @@ def test_extension_moves_the_deadline() -> None:
     # Before the grant the original date applies: on 12-21 the cell was overdue.
     assert status(as_of=at(2023, 12, 14), exemptions=exemptions).due_on == DUE
     assert status(as_of=at(2023, 12, 14), exemptions=exemptions).status is Status.DUE_SOON
+
+
+def test_an_extension_granted_after_a_late_submission_does_not_excuse_it() -> None:
+    late = [VersionFact(1, at(2024, 1, 10))]  # 21 days after the 12-20 deadline
+    exemptions = [ExemptionFact("extension", at(2024, 2, 1), extended_to=dt.date(2024, 3, 1))]
+    reviews = [ReviewFact(1, "approve", at(2024, 2, 5))]
+    state = status(as_of=at(2024, 2, 10), versions=late, reviews=reviews, exemptions=exemptions)
+    assert state.status is Status.APPROVED_LATE
+    assert state.days_late == 21

@@ -27,7 +27,9 @@ def test_real_codes_are_valid(code: str) -> None:
 
 def test_wrong_check_character() -> None:
     code = "91110108551385082A"
-    assert credit_code_error(code) == "校验码应为“Q”，当前为“A”，请核对后重新输入"
+    assert credit_code_error(code) == (
+        "校验码（第18位“A”）与前17位不符，代码中可能有输错的字符，请对照营业执照逐位核对"
+    )
     assert not is_valid_credit_code(code)
 
 

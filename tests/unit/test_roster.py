@@ -21,6 +21,8 @@ from backend.rules.credit_code import make_credit_code
 CODE, PARENT = "统一社会信用代码", "上级企业统一社会信用代码"
 HEADER = ["企业名称", CODE, PARENT, "层级", "提级管理", "总法律顾问"]
 
+MISMATCH_HINT = "代码中可能有输错的字符，请对照营业执照逐位核对"
+
 
 def code(n: int) -> str:
     return make_credit_code("9", "1", "150203", f"MA{n:07d}")
@@ -128,7 +130,11 @@ def test_validation_messages_name_the_row_and_column() -> None:
     errors = validate_roster(rows, {}).errors
     assert errors == [
         RowError(2, "企业名称", "请填写企业名称"),
-        RowError(3, CODE, f"校验码应为“{code(1)[-1]}”，当前为“{bad[-1]}”，请核对后重新输入"),
+        RowError(
+            3,
+            CODE,
+            f"校验码（第18位“{bad[-1]}”）与前17位不符，" + MISMATCH_HINT,
+        ),
         RowError(4, PARENT, "上级企业不能是本企业自身"),
         RowError(5, "提级管理", "提级管理企业应为市属一级企业，不能填写上级企业"),
         RowError(6, "层级", "上级企业为 2 级，本企业层级应为“3”，当前为“2”"),

@@ -49,7 +49,8 @@ async def _groups_and_enterprises() -> list[dict[str, Any]]:
     return (
         await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.path)
         .where(
-            Enterprise.active == True  # noqa: E712
+            Enterprise.active == True,  # noqa: E712
+            Enterprise.parent.is_null(),  # accounts belong to a group, acting for its tree
         )
         .order_by(Enterprise.path)
     )

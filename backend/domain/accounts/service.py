@@ -117,6 +117,10 @@ async def create_account(
         Enterprise.active == True,  # noqa: E712
     ):
         raise AccountError("所选企业不存在或已停用。")
+    if enterprise_id is not None and await Enterprise.exists().where(
+        Enterprise.id == enterprise_id, Enterprise.parent.is_not_null()
+    ):
+        raise AccountError("企业账户须绑定到集团（市属一级或提级管理企业），其可代所属子企业报送。")
     if await Account.exists().where(Account.username == username):
         raise AccountError(f"用户名“{username}”已被使用。")
     initial = password or generate_password()

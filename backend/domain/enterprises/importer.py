@@ -12,6 +12,7 @@ from backend.db.tables import Enterprise
 from backend.db.transactions import write_transaction
 from backend.domain.enterprises.roster import (
     ExistingEnterprise,
+    RosterError,
     RosterPlan,
     RowError,
     read_roster,
@@ -83,6 +84,8 @@ async def import_roster(data: bytes, *, dry_run: bool = False) -> ImportReport:
 
     Raises RosterError when the file is not a workbook or has no header row."""
     rows = read_roster(data)
+    if not rows:
+        raise RosterError("文件中没有数据行：请在表头下逐行填写企业信息后再导入。")
     if dry_run:
         return _report(validate_roster(rows, _existing(await _load())))
     async with write_transaction():

@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar.exceptions import ClientException, NotFoundException
 
-from backend.db.tables import Exemption, Obligation
+from backend.db.tables import Exemption, Obligation, SubmissionVersion
 from backend.db.transactions import write_transaction
 from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.domain.reviews.notify import notify_group
@@ -155,6 +155,12 @@ async def grant_extension(
         due = current_due(obligation, await _in_force(enterprise_id, obligation_id, "extension"))
         if extended_to <= due:
             raise ClientException(f"延期后的截止日期应晚于当前截止日期（{cn_date(due)}）。")
+        if await SubmissionVersion.exists().where(
+            SubmissionVersion.submission.enterprise == enterprise_id,
+            SubmissionVersion.submission.obligation == obligation_id,
+        ):
+            # Lateness is judged on the first submission; a later extension cannot undo it.
+            raise Conflict("该项已报送，不能再延期：是否逾期按首次报送时间认定。")
         return await _write(
             enterprise,
             obligation,

@@ -25,7 +25,7 @@ async def notify_group(
                 kind=kind,
                 title=title[:200],
                 body=body[:4000],
-                link=f"/board?enterprise_id={group_id}",
+                link="/workspace",  # where an enterprise account answers it
             )
             for r in recipients
         ]

@@ -23,6 +23,11 @@ JOIN obligation o ON o.id = s.obligation
 WHERE NOT EXISTS (
     SELECT 1 FROM review r WHERE r.version = v.id AND r.state = 'released'
 )
+AND NOT EXISTS (
+    SELECT 1 FROM exemption x
+    WHERE x.enterprise = s.enterprise AND x.obligation = s.obligation
+      AND x.kind = 'exempt' AND x.revoked_at IS NULL
+)
 """
 
 

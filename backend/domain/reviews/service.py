@@ -70,6 +70,7 @@ async def _target(submission_id: int) -> dict[str, Any]:
             Submission.enterprise.group_id.as_alias("group_id"),
             Submission.obligation.code.as_alias("code"),
             Submission.obligation.title.as_alias("title"),
+            Submission.obligation.due_year.as_alias("due_year"),
         )
         .where(Submission.id == submission_id)
         .first()
@@ -104,7 +105,7 @@ async def _check_open(target: dict[str, Any], decision: str) -> None:
 
 def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
     title = (
-        f"【{NOTICE_LABELS[d.decision]}】{target['code']} {target['title']}"
+        f"【{NOTICE_LABELS[d.decision]}】{target['code']}（{target['due_year']}年）{target['title']}"
         f"（第 {target['latest_version']} 版）"
     )
     if d.decision == "approve":
@@ -113,7 +114,7 @@ def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
         reasons = "、".join(REASON_LABELS.get(c, c) for c in d.reasons)
         parts = [f"退回原因：{reasons}"] if reasons else []
     if d.comment:
-        parts.append(f"审核意见：{d.comment}")
+        parts.append(f"审核意见：{d.comment.strip().rstrip('。；;.')}")
     if d.resubmit_by:
         parts.append(f"请于{cn_date(d.resubmit_by)}前重新报送")
     return title, "；".join(parts) + "。"

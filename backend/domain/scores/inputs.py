@@ -49,8 +49,15 @@ class Inputs:
             key = (enterprise_id, o.id)
             in_force = [x for x in self.exemptions.get(key, ()) if x.in_force(as_of)]
             exempt = any(x.kind == "exempt" for x in in_force)
+            versions = [v for v in self.versions.get(key, ()) if v.submitted_at <= as_of]
+            # An extension granted after the first submission does not excuse its lateness.
+            cutoff = min((v.submitted_at for v in versions), default=as_of)
             extensions = sorted(
-                (x for x in in_force if x.kind == "extension" and x.extended_to),
+                (
+                    x
+                    for x in in_force
+                    if x.kind == "extension" and x.extended_to and x.in_force(cutoff)
+                ),
                 key=lambda x: x.granted_at,
             )
             due_on = extensions[-1].extended_to if extensions else o.due_on

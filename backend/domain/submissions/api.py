@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from litestar.params import FromPath, JSONBody
 from litestar.response import File
 
@@ -86,7 +86,16 @@ class SubmissionApiController(Controller):
         `files`. Browsers must send X-CSRFToken; bearer clients need not."""
         settings = get_settings()
         store = FileStore(settings.storage_dir)
-        form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
+        try:
+            form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
+        except HTTPException as exc:
+            await record(
+                AuditAction.UPLOAD_REFUSED,
+                actor_for(request),
+                entity="submission",
+                changes={"status": exc.status_code, "reason": exc.detail},
+            )
+            raise
         try:
             new = parse_new_version(form.fields)
             user = current_user(request)

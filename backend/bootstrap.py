@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
+from backend.db.tables import Obligation
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
+from backend.domain.demo.ratings import rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.settings import Settings
 from backend.storage import FileStore
@@ -41,4 +43,6 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
     if demo and (not demo_only_if_empty or await database_is_empty()):
         summary = await load_demo(FileStore(settings.storage_dir))
         await create_demo_accounts()
+        years = sorted({r["due_year"] for r in await Obligation.select(Obligation.due_year)})
+        await rate_demo_groups(years)
     return SeedReport(programmes, summary, await demo_accounts())

@@ -43,9 +43,9 @@ def upload(page, obligation: str, path: Path) -> None:
     expect(page.locator(f"#item-{obligation}")).to_have_attribute("data-status", "submitted")
 
 
-def open_review(page, code: str, group: str) -> None:
-    page.goto(f"/reviews?obligation={code}&q={group}")
-    page.locator("table.grid a", has_text="审核").first.click()
+def open_review(page, enterprise_id: int, obligation: str) -> None:
+    """The board's cell link: it leads to that cell's submission, whatever the queue holds."""
+    page.goto(f"/reviews/cells/{enterprise_id}/{obligation}")
     page.wait_for_url(re.compile(r"/reviews/\d+$"))
 
 
@@ -66,10 +66,11 @@ def test_upload_return_resubmit_approve(live_server: str, tmp_path: Path) -> Non
             "#workspace-open li.ws-item:not([data-status=submitted]) [data-upload]"
         ).first
         obligation = target.get_attribute("data-upload")
-        code = enterprise.locator(f"#item-{obligation} .ws-code").inner_text()
+        listing = reviewer.request.get("/api/v1/enterprises", params={"q": group, "group": "UPG7"})
+        group_id = listing.json()["items"][0]["id"]
         upload(enterprise, obligation, first)
 
-        open_review(reviewer, code, group)
+        open_review(reviewer, group_id, obligation)
         reviewer.check("input[name=decision][value=return]")
         reviewer.check("input[name=reasons][value=not_sealed]")
         reviewer.fill("textarea[name=comment]", "请加盖公章后重新报送")
@@ -82,7 +83,7 @@ def test_upload_return_resubmit_approve(live_server: str, tmp_path: Path) -> Non
         expect(item).to_contain_text("请加盖公章后重新报送")
         upload(enterprise, obligation, second)
 
-        open_review(reviewer, code, group)
+        open_review(reviewer, group_id, obligation)
         expect(reviewer.locator("body")).to_contain_text("第 2 版")
         reviewer.check("input[name=decision][value=approve]")
         reviewer.check("input[name=grade][value=good]")

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import pytest
 from litestar import Litestar
 
 from backend.domain.exports.service import run_export
@@ -124,3 +125,30 @@ def test_cli_exports_the_board(tmp_path: Path) -> None:
     assert zipfile.is_zipfile(tmp_path / "a.xlsx")
     bad = hegui("export", "assessment", "--year", "20x4", "-o", str(tmp_path / "b.xlsx"))
     assert bad.returncode == 2 and "年度" in bad.stderr
+
+
+async def test_the_sheet_agrees_with_the_api_for_every_enterprise(
+    staff: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    """The same totals, grades and assessment points on the page's API and in the 考核评分表."""
+    from python_calamine import CalamineWorkbook
+
+    job_id, _ = await request(staff, kind="assessment", year="2023", as_of="2024-01-31")
+    data = (await staff.get(f"/exports/{job_id}/download")).content
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    header_row = next(i for i, row in enumerate(sheet) if "企业名称" in row)
+    header = sheet[header_row]
+    name_col, total_col = header.index("企业名称"), header.index("总分")
+    grade_col, points_col = header.index("等级"), header.index("考核得分")
+    in_sheet = {
+        row[name_col]: (float(row[total_col]), row[grade_col], float(row[points_col]))
+        for row in sheet[header_row + 1 :]
+        if row[name_col] and row[total_col] != ""
+    }
+    api = (await staff.get("/api/v1/scores", params={"year": "2023", "as_of": "2024-01-31"})).json()
+    assert api["items"], api
+    for item in api["items"]:
+        total, grade, points = in_sheet[item["enterprise_name"]]
+        assert total == pytest.approx(item["total"], abs=0.05)
+        assert grade == item["grade"]
+        assert points == pytest.approx(item["assessment_points"], abs=0.01)

@@ -161,6 +161,12 @@ async def test_demo_data_tells_a_story(programme: int, tmp_path: Path) -> None:
     assert all(is_valid_credit_code(e["credit_code"]) for e in everyone)
     assert {e["tier"] for e in everyone} == {1, 2, 3}
     assert await Submission.count() == summary.submissions > 500
+    from backend.db.tables import EffectivenessRating
+    from backend.domain.demo.ratings import rate_demo_groups
+
+    # Every group is rated on the four dimensions for each year that has ended (2023–2025).
+    assert await rate_demo_groups([2023, 2024, 2025], today=dt.date(2026, 11, 28)) == 30 * 3 * 4
+    assert await EffectivenessRating.count().where(EffectivenessRating.score_year == 2025) == 120
     files = list(tmp_path.rglob("*"))
     assert any(f.is_file() and f.read_bytes().startswith(b"%PDF-") for f in files)
 

@@ -133,3 +133,13 @@ async def test_api_tokens_are_hashed_scoped_and_revocable(
     bad = await client.get("/api/v1/enterprises", headers={"Authorization": "Bearer hg_nope"})
     assert bad.status_code == 401
     await client.aclose()
+
+
+async def test_the_user_page_title_is_plain_text(
+    client: httpx.AsyncClient, accounts: dict[str, int]
+) -> None:
+    await sign_in(client, "admin")
+    page = (await client.get(f"/admin/users/{accounts['reviewer']}")).text
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "用户 reviewer" in title
+    assert page.count("接口令牌（API）") == 1

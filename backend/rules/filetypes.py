@@ -18,6 +18,7 @@ MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_UNPACKED = 1024 * 1024 * 1024  # 1 GiB
 MAX_ZIP_RATIO = 200  # a compression ratio past this is a bomb, not a document
 MAX_ZIP_DEPTH = 2
+MAX_NESTED_ZIP = 64 * 1024 * 1024  # a zip inside a zip is opened to check it: keep that small
 
 OLE2_KINDS = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "et"}
 MEDIA_TYPES = {
@@ -86,8 +87,10 @@ def _zip_kind(path: Path, original_name: str) -> str:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             check_archive(archive, original_name, depth=1)
-    except zipfile.BadZipFile:
-        raise RejectedFile(f"“{original_name}”已损坏，无法打开，请重新导出后上传。") from None
+    except RejectedFile:
+        raise
+    except Exception:  # corrupt, encrypted or unsupported compression: refuse, never a 500
+        raise RejectedFile(f"“{original_name}”已损坏或加密，无法打开，请重新导出后上传。") from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -110,7 +113,11 @@ def check_archive(archive: zipfile.ZipFile, original_name: str, depth: int) -> N
         total += entry.file_size
         if entry.compress_size and entry.file_size / entry.compress_size > MAX_ZIP_RATIO:
             raise RejectedFile(f"“{original_name}”压缩比异常（疑似压缩炸弹），已拒绝。")
+        if total > MAX_ZIP_UNPACKED:
+            raise RejectedFile(f"“{original_name}”解压后超过 1 GB，请拆分后上传。")
         if name.lower().endswith(".zip"):
+            if entry.file_size > MAX_NESTED_ZIP:
+                raise RejectedFile(f"“{original_name}”内的压缩包过大，请解压后重新打包。")
             if depth >= MAX_ZIP_DEPTH:
                 raise RejectedFile(f"“{original_name}”压缩包嵌套过深，请解压后重新打包。")
             with archive.open(entry) as inner, zipfile.ZipFile(inner) as nested:

@@ -323,3 +323,13 @@ async def test_concurrent_versions_of_one_submission_all_land(
     )
     assert sorted(r.status_code for r in responses) == [201] * 5
     assert sorted(r.json()["version"] for r in responses) == [1, 2, 3, 4, 5]
+
+
+async def test_a_corrupt_archive_is_refused_not_a_crash(
+    uploader: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    broken = zip_bytes({"a.txt": b"hello " * 100})
+    broken = broken[:40] + b"\x00" * 20 + broken[60:]  # damage the first entry's data
+    response = await post(uploader, roster["G"], await obligation_id("A6"), [("坏包.zip", broken)])
+    assert response.status_code == 400
+    assert await nothing_written()

@@ -143,3 +143,67 @@ async def test_the_user_page_title_is_plain_text(
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and "用户 reviewer" in title
     assert page.count("接口令牌（API）") == 1
+
+
+async def test_the_system_administrator_cannot_reach_the_audit_role(
+    client: httpx.AsyncClient, accounts: dict[str, int]
+) -> None:
+    """三员分立: no token, password reset, role change or new account opens the audit log."""
+    from backend.db.tables import ApiToken
+
+    await sign_in(client, "admin")
+    token = await csrf_token(client, "/admin/users")
+    auditor = accounts["auditor"]
+    for url in (
+        f"/admin/users/{auditor}/tokens",
+        f"/admin/users/{auditor}/reset-password",
+        f"/admin/users/{auditor}/disable",
+    ):
+        page = await client.post(url, data={"_csrf_token": token, "name": "x"})
+        assert "三员分立" in page.text, url
+    assert await ApiToken.count() == 0
+    promote = await client.post(
+        f"/admin/users/{accounts['reviewer']}",
+        data={"_csrf_token": token, "role": "auditor", "display_name": "x", "enterprise_id": ""},
+    )
+    assert "三员分立" in promote.text
+    myself = await client.post(
+        f"/admin/users/{accounts['admin']}",
+        data={
+            "_csrf_token": token,
+            "role": "sasac_leader",
+            "display_name": "x",
+            "enterprise_id": "",
+        },
+    )
+    assert "不能修改自己的角色" in myself.text
+    created = await client.post(
+        "/admin/users", data={"_csrf_token": token, "username": "audit2", "role": "auditor"}
+    )
+    assert created.status_code == 422 and "三员分立" in created.text
+    roles = {r["role"] for r in await Account.select(Account.role)}
+    assert roles == {"sasac_admin", "sasac_reviewer", "sasac_leader", "auditor"}
+
+
+async def test_parallel_wrong_passwords_still_lock_the_account(
+    app: Litestar, accounts: dict[str, int], programme: int
+) -> None:
+    import asyncio
+
+    clients = [client_for(app) for _ in range(8)]
+    tokens = [await csrf_token(c) for c in clients]
+    await asyncio.gather(
+        *(
+            c.post(
+                "/login",
+                data={"username": "reviewer", "password": "Wrong-Pass-1", "_csrf_token": t},
+            )
+            for c, t in zip(clients, tokens, strict=True)
+        )
+    )
+    row = (
+        await Account.select(Account.locked_until).where(Account.id == accounts["reviewer"]).first()
+    )
+    assert row["locked_until"] is not None  # 8 parallel failures ≥ 5: locked
+    for c in clients:
+        await c.aclose()

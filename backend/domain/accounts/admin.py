@@ -25,6 +25,7 @@ from backend.domain.accounts.service import (
 )
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
+from backend.security.guards import current_user
 from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
 from backend.security.sessions import end_all_sessions
 
@@ -68,6 +69,23 @@ async def _account(account_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFoundException("未找到该用户。")
     return row
+
+
+SEPARATED = (
+    "安全审计员账户由安全管理员在命令行（hegui users）中管理，"
+    "系统管理员不能创建、修改或代其操作（三员分立）。"
+)
+
+
+def _separation(request: Request, account: dict[str, Any] | None, new_role: str = "") -> str:
+    """Why the system administrator may not act on this account, or "" when it may."""
+    if new_role == Role.AUDITOR or (account is not None and account["role"] == Role.AUDITOR):
+        return SEPARATED
+    me = current_user(request)
+    own = account is not None and me is not None and account["id"] == me.id
+    if own and new_role and new_role != account["role"]:  # type: ignore[index]
+        return "不能修改自己的角色。"
+    return ""
 
 
 def _enterprise_id(raw: str) -> int | None:
@@ -134,6 +152,8 @@ class UserAdminController(Controller):
     @post("/", opt=ADMIN, status_code=200)
     async def create(self, request: Request, data: URLEncodedBody[UserForm]) -> Template:
         try:
+            if refused := _separation(request, None, data.role):
+                raise AccountError(refused)
             account_id, initial = await create_account(
                 actor_for(request),
                 username=data.username,
@@ -193,11 +213,19 @@ class UserAdminController(Controller):
         self, request: Request, account_id: FromPath[int], data: URLEncodedBody[UserForm]
     ) -> Template:
         before = await _account(account_id)
+        if refused := _separation(request, before, data.role):
+            return await self._detail(account_id, notice=refused)
         try:
             role = Role(data.role)
         except ValueError:
             return await self._detail(account_id, notice="角色无效，未保存。")
         enterprise_id = _enterprise_id(data.enterprise_id) if role in ENTERPRISE_ROLES else None
+        if enterprise_id is not None and not await Enterprise.exists().where(
+            Enterprise.id == enterprise_id,
+            Enterprise.active == True,  # noqa: E712
+            Enterprise.parent.is_null(),
+        ):
+            return await self._detail(account_id, notice="所属企业须为在用的集团，未保存。")
         if role in ENTERPRISE_ROLES and enterprise_id is None:
             return await self._detail(account_id, notice="企业账户必须绑定所属企业，未保存。")
         changes = {
@@ -232,7 +260,8 @@ class UserAdminController(Controller):
 
     @post("/{account_id:int}/reset-password", opt=ADMIN, status_code=200)
     async def reset(self, request: Request, account_id: FromPath[int]) -> Template:
-        await _account(account_id)
+        if refused := _separation(request, await _account(account_id)):
+            return await self._detail(account_id, notice=refused)
         initial = await reset_password(actor_for(request), account_id)
         return await self._detail(
             account_id, secret=initial, notice="密码已重置，原登录已全部退出。"
@@ -240,13 +269,15 @@ class UserAdminController(Controller):
 
     @post("/{account_id:int}/unlock", opt=ADMIN, status_code=200)
     async def unlock_account(self, request: Request, account_id: FromPath[int]) -> Template:
-        await _account(account_id)
+        if refused := _separation(request, await _account(account_id)):
+            return await self._detail(account_id, notice=refused)
         await unlock(actor_for(request), account_id)
         return await self._detail(account_id, notice="已解锁。")
 
     @post("/{account_id:int}/disable", opt=ADMIN, status_code=200)
     async def disable(self, request: Request, account_id: FromPath[int]) -> Template:
-        await _account(account_id)
+        if refused := _separation(request, await _account(account_id)):
+            return await self._detail(account_id, notice=refused)
         try:
             await set_active(actor_for(request), account_id, False)
         except AccountError as exc:
@@ -258,6 +289,8 @@ class UserAdminController(Controller):
         self, request: Request, account_id: FromPath[int], data: URLEncodedBody[TokenForm]
     ) -> Template:
         account = await _account(account_id)
+        if refused := _separation(request, account):
+            return await self._detail(account_id, notice=refused)
         if not account["active"]:
             return await self._detail(account_id, notice="已停用的账户不能签发接口令牌。")
         token = await create_token(actor_for(request), account_id, data.name.strip() or "接口令牌")
@@ -274,7 +307,8 @@ class UserAdminController(Controller):
         return await self._detail(account_id, notice="接口令牌已吊销。")
 
     @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)
-    async def enable(self, request: Request, account_id: FromPath[int]) -> Redirect:
-        await _account(account_id)
+    async def enable(self, request: Request, account_id: FromPath[int]) -> Template | Redirect:
+        if refused := _separation(request, await _account(account_id)):
+            return await self._detail(account_id, notice=refused)
         await set_active(actor_for(request), account_id, True)
         return Redirect(path=f"/admin/users/{account_id}", status_code=303)

@@ -66,17 +66,26 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
             )
         return LoginOutcome(None, LOGIN_FAILED)
     if not ok or not row["active"]:
-        failures = row["failed_logins"] + 1
-        changes: dict[str, object] = {"failed_logins": failures}
         async with write_transaction():
-            update: dict = {Account.failed_logins: failures}
+            # Counted in the database, so parallel guesses cannot all read the same count.
+            counted = (
+                await Account.update({Account.failed_logins: Account.failed_logins + 1})
+                .where(Account.id == row["id"])
+                .returning(Account.failed_logins)
+            )
+            failures = counted[0]["failed_logins"]
             if failures >= settings.login_max_failures:
-                update[Account.locked_until] = now + dt.timedelta(minutes=settings.lockout_minutes)
-                update[Account.failed_logins] = 0
+                until = now + dt.timedelta(minutes=settings.lockout_minutes)
+                await Account.update({Account.locked_until: until, Account.failed_logins: 0}).where(
+                    Account.id == row["id"]
+                )
                 await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=row["id"])
-            await Account.update(update).where(Account.id == row["id"])
             reason = "wrong_password" if row["active"] else "disabled"
-            await record(AuditAction.LOGIN_FAILED, actor, changes={**changes, "reason": reason})
+            await record(
+                AuditAction.LOGIN_FAILED,
+                actor,
+                changes={"failed_logins": failures, "reason": reason},
+            )
         return LoginOutcome(None, LOGIN_FAILED)
     async with write_transaction():
         update = {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}

@@ -156,3 +156,28 @@ async def test_disabling_an_account_ends_its_sessions(
     assert (await sign_in(victim, "reviewer")).status_code == 401
     for c in (admin, victim):
         await c.aclose()
+
+
+async def test_guessing_the_current_password_is_counted_and_audited(
+    client: httpx.AsyncClient, accounts: dict[str, int], programme: int
+) -> None:
+    """A stolen session cannot try current passwords without limit: the lockout applies."""
+    from backend.db.tables import Account, AuditEvent
+
+    await sign_in(client, "reviewer")
+    token = await csrf_token(client, "/account/password")
+    for _ in range(5):
+        await client.post(
+            "/account/password",
+            data={
+                "current": "guess-Wrong-1",
+                "new": "Brand-New-2026!",
+                "confirm": "Brand-New-2026!",
+                "_csrf_token": token,
+            },
+        )
+    row = (
+        await Account.select(Account.locked_until).where(Account.id == accounts["reviewer"]).first()
+    )
+    assert row["locked_until"] is not None
+    assert await AuditEvent.count().where(AuditEvent.action == "lockout") == 1

@@ -48,7 +48,6 @@ def _now() -> dt.datetime:
 async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOutcome:
     """Per-account throttling kept in the database: it survives restarts and is shared by
     every app process. Unknown names and wrong passwords get the same answer."""
-    settings = get_settings()
     row = await Account.select().where(Account.username == username.strip()).first()
     ok = await verify_password(row["password_hash"] if row else None, password)
     actor = Actor(row["id"] if row else None, username.strip()[:60], None, ip)
@@ -66,26 +65,7 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
             )
         return LoginOutcome(None, LOGIN_FAILED)
     if not ok or not row["active"]:
-        async with write_transaction():
-            # Counted in the database, so parallel guesses cannot all read the same count.
-            counted = (
-                await Account.update({Account.failed_logins: Account.failed_logins + 1})
-                .where(Account.id == row["id"])
-                .returning(Account.failed_logins)
-            )
-            failures = counted[0]["failed_logins"]
-            if failures >= settings.login_max_failures:
-                until = now + dt.timedelta(minutes=settings.lockout_minutes)
-                await Account.update({Account.locked_until: until, Account.failed_logins: 0}).where(
-                    Account.id == row["id"]
-                )
-                await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=row["id"])
-            reason = "wrong_password" if row["active"] else "disabled"
-            await record(
-                AuditAction.LOGIN_FAILED,
-                actor,
-                changes={"failed_logins": failures, "reason": reason},
-            )
+        await _count_failure(actor, row["id"], "wrong_password" if row["active"] else "disabled")
         return LoginOutcome(None, LOGIN_FAILED)
     async with write_transaction():
         update = {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}
@@ -94,6 +74,28 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
         await Account.update(update).where(Account.id == row["id"])
         await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"])
     return LoginOutcome(row["id"], must_change_password=row["must_change_password"])
+
+
+async def _count_failure(actor: Actor, account_id: int, reason: str) -> None:
+    """A wrong password, at login or when changing it: counted in the database (parallel
+    guesses cannot all read the same count), locked at the threshold, audited."""
+    settings = get_settings()
+    async with write_transaction():
+        counted = (
+            await Account.update({Account.failed_logins: Account.failed_logins + 1})
+            .where(Account.id == account_id)
+            .returning(Account.failed_logins)
+        )
+        failures = counted[0]["failed_logins"]
+        if failures >= settings.login_max_failures:
+            until = _now() + dt.timedelta(minutes=settings.lockout_minutes)
+            await Account.update({Account.locked_until: until, Account.failed_logins: 0}).where(
+                Account.id == account_id
+            )
+            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=account_id)
+        await record(
+            AuditAction.LOGIN_FAILED, actor, changes={"failed_logins": failures, "reason": reason}
+        )
 
 
 async def create_account(
@@ -166,6 +168,7 @@ async def change_password(
 ) -> None:
     row = await Account.select().where(Account.id == account_id).first()
     if row is None or not await verify_password(row["password_hash"], current):
+        await _count_failure(actor, account_id, "wrong_current_password")
         raise AccountError("当前密码不正确。")
     if problems := policy().problems(new, username=row["username"]):
         raise AccountError("；".join(problems) + "。")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
 from backend.security.sessions import end_all_sessions
+from backend.web.paging import page_of
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
@@ -120,14 +120,8 @@ class UserAdminController(Controller):
         if role in {r.value for r in Role}:
             query = query.where(Account.role == role)
         rows = await query.order_by(Account.username)
-        pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-        page = min(max(page, 1), pages)
         context = {
-            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-            "offset": (page - 1) * PAGE_SIZE,
-            "total": len(rows),
-            "page": page,
-            "pages": pages,
+            **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "role": role,
             "roles": ROLE_LABELS,

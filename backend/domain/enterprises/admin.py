@@ -3,7 +3,6 @@ and by Excel import. Enterprises are never deleted: they carry submissions and t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -33,6 +32,7 @@ from backend.lib import timeutil
 from backend.rules.cohorts import Cohort
 from backend.security.audit import AuditAction, record
 from backend.security.policy import Access
+from backend.web.paging import page_of
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
@@ -82,14 +82,8 @@ class EnterpriseAdminController(Controller):
             and (status == "all" or e.active == (status == "active"))
             and (cohort not in set(Cohort) or e.cohort == cohort)
         ]
-        pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-        page = min(max(page, 1), pages)
         context = {
-            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-            "offset": (page - 1) * PAGE_SIZE,
-            "total": len(rows),
-            "page": page,
-            "pages": pages,
+            **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "status": status,
             "cohort": cohort,

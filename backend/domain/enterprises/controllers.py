@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
@@ -15,6 +13,7 @@ from backend.lib.timeutil import parse_date, today
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
+from backend.web.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -29,14 +28,8 @@ class EnterpriseController(Controller):
     ) -> Template:
         everyone = await visible_enterprises(enterprise_scope(current_user(request)))
         rows = [e for e in everyone if matches_query(e, q)]
-        pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-        page = min(max(page, 1), pages)
         context = {
-            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-            "offset": (page - 1) * PAGE_SIZE,
-            "total": len(rows),
-            "page": page,
-            "pages": pages,
+            **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "names": {e.id: e.name for e in everyone},
         }

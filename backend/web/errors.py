@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from backend.domain.errors import DomainError
 from backend.security.guards import PasswordChangeRequired
 
 log = logging.getLogger("hegui")
@@ -21,6 +22,7 @@ DEFAULT_MESSAGES = {
     403: "您没有权限执行此操作。",
     404: "未找到您要访问的内容，可能已被删除或您无权查看。",
     405: "不支持该请求方式。",
+    409: "当前状态不允许此操作，请刷新后重试。",
     413: "上传内容超过大小限制。",
     500: "系统内部错误，请稍后重试；如持续出现，请联系系统管理员。",
 }
@@ -53,7 +55,9 @@ def _redirect(request: Request, location: str) -> Response:
 
 def http_error_handler(request: Request, exc: Exception) -> Response:
     extra = None
-    if isinstance(exc, HTTPException):
+    if isinstance(exc, DomainError):
+        status, detail = exc.status_code, exc.message
+    elif isinstance(exc, HTTPException):
         status, detail, extra = exc.status_code, exc.detail, exc.extra
     else:
         log.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -38,6 +38,7 @@ from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.errors import http_error_handler
 from backend.web.middleware import security_headers_middleware
+from backend.web.params import path_id_middleware
 
 
 @get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         raise RuntimeError("生产环境不得开启调试模式（HEGUI_DEBUG）。")
     middleware = [
         DefineMiddleware(security_headers_middleware),
+        DefineMiddleware(path_id_middleware),
         DefineMiddleware(authentication_middleware),
         DefineMiddleware(csrf_middleware),
     ]

@@ -12,6 +12,10 @@ import pendulum
 TZ = pendulum.timezone("Asia/Shanghai")
 _ONE_DAY = dt.timedelta(days=1)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates people may type: wide enough for any programme, narrow enough that adding a day or a
+# time zone never overflows and no calendar walk runs for millennia.
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
 
 
 def now() -> pendulum.DateTime:
@@ -45,9 +49,12 @@ def parse_date(raw: str | None) -> dt.date | None:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"日期“{raw}”格式不正确，请按 YYYY-MM-DD 填写，例如 2023-12-20")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"日期“{raw}”不存在，请检查月份和日期") from exc
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"日期“{raw}”超出可用范围，请填写 2000-01-01 至 2099-12-31 之间的日期")
+    return day
 
 
 def cn_date(value: dt.date | dt.datetime | None) -> str:

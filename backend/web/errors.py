@@ -34,6 +34,7 @@ PARAMETER_LABELS = {
     "programme_id": "工作方案编号",
     "year": "年度",
     "as_of": "截至日期",
+    "skipped": "未发布数量",
 }
 
 

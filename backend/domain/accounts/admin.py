@@ -28,6 +28,7 @@ from backend.security.guards import current_user
 from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
 from backend.security.sessions import end_all_sessions
 from backend.web.paging import page_of
+from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
@@ -102,7 +103,7 @@ class UserAdminController(Controller):
         request: Request,
         q: FromQuery[str] = "",
         role: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
+        page: QueryPage = 1,
     ) -> Template:
         query = Account.select(
             Account.id,

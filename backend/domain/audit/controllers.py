@@ -15,7 +15,6 @@ import anyio.to_thread
 import xlsxwriter
 from litestar import Controller, Request, get
 from litestar.exceptions import ValidationException
-from litestar.params import FromQuery
 from litestar.response import Response, Template
 
 from backend.db.tables import Enterprise
@@ -23,6 +22,7 @@ from backend.domain.accounts.controllers import actor_for
 from backend.lib.timeutil import TZ, cn_datetime, now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, search, verify_chain
 from backend.security.policy import Access
+from backend.web.params import QueryPage, id_in_range
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -77,7 +77,9 @@ class Filters:
         """Keyword arguments for ``search``; ValueError (in Chinese) for unusable input."""
         if self.action and self.action not in ACTION_LABELS:
             raise ValueError("操作类型无效，请从列表中选择。")
-        if self.enterprise_id and not self.enterprise_id.isdigit():
+        if self.enterprise_id and not (
+            self.enterprise_id.isdecimal() and id_in_range(int(self.enterprise_id))
+        ):
             raise ValueError(f"企业编号“{self.enterprise_id}”应为数字，请检查后重试。")
         since, until = parse_date(self.since), parse_date(self.until)
         if since and until and since > until:
@@ -204,7 +206,7 @@ class AuditController(Controller):
     include_in_schema = False
 
     @get("/", name="audit:list", opt=AUDIT)
-    async def list_page(self, request: Request, page: FromQuery[int] = 1) -> Template:
+    async def list_page(self, request: Request, page: QueryPage = 1) -> Template:
         filters = Filters.of(request)
         context: dict[str, Any] = {
             "filters": filters,

@@ -15,6 +15,7 @@ from backend.rules.cell_status import Status
 from backend.security.guards import current_user
 from backend.security.policy import Access, Role, enterprise_scope
 from backend.settings import get_settings
+from backend.web.params import QueryInt
 
 GROUPS_PER_PAGE = 40
 
@@ -54,8 +55,8 @@ class BoardController(Controller):
     async def cell(
         self,
         request: Request,
-        enterprise_id: FromQuery[int],
-        obligation_id: FromQuery[int],
+        enterprise_id: QueryInt,
+        obligation_id: QueryInt,
         as_of: FromQuery[str | None] = None,
     ) -> Template:
         try:

@@ -12,6 +12,7 @@ from backend.domain.board.service import BoardQuery
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import STATUS_LABELS, Status
 from backend.rules.cohorts import Cohort
+from backend.web.params import MAX_ID
 
 MAX_PAGE_SIZE = 5000
 
@@ -25,6 +26,8 @@ def _int(raw: str | None, label: str, minimum: int = 0) -> int | None:
         raise ValidationException(f"{label}应为整数，收到“{raw}”。") from None
     if value < minimum:
         raise ValidationException(f"{label}不能小于 {minimum}。")
+    if value > MAX_ID:
+        raise ValidationException(f"{label}过大，请检查后重试。")
     return value
 
 

@@ -33,6 +33,7 @@ from backend.rules.cohorts import Cohort
 from backend.security.audit import AuditAction, record
 from backend.security.policy import Access
 from backend.web.paging import page_of
+from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
@@ -71,7 +72,7 @@ class EnterpriseAdminController(Controller):
         q: FromQuery[str] = "",
         status: FromQuery[str] = "active",
         cohort: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
+        page: QueryPage = 1,
     ) -> Template:
         everyone = await visible_enterprises(None, include_inactive=True)
         status = status if status in STATUSES else "active"

@@ -12,6 +12,7 @@ from backend.domain.enterprises.service import get_enterprise, matches_query, vi
 from backend.rules.cohorts import Cohort
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
+from backend.web.params import QueryPage
 
 MAX_PAGE_SIZE = 1000
 
@@ -33,8 +34,8 @@ class EnterpriseApiController(Controller):
         request: Request,
         q: FromQuery[str] = "",
         group: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
+        page: QueryPage = 1,
+        page_size: QueryPage = 50,
     ) -> dict[str, Any]:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
         scope = enterprise_scope(current_user(request))

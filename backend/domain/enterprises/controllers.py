@@ -14,6 +14,7 @@ from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
 from backend.web.paging import page_of
+from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
 
@@ -24,7 +25,7 @@ class EnterpriseController(Controller):
 
     @get("/", name="enterprises:list", opt={"access": Access.BOARD})
     async def list_page(
-        self, request: Request, q: FromQuery[str] = "", page: FromQuery[int] = 1
+        self, request: Request, q: FromQuery[str] = "", page: QueryPage = 1
     ) -> Template:
         everyone = await visible_enterprises(enterprise_scope(current_user(request)))
         rows = [e for e in everyone if matches_query(e, q)]

@@ -6,12 +6,12 @@ import datetime as dt
 import math
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from backend.db.tables import Notification
 from backend.security.guards import current_user
 from backend.security.policy import Access
+from backend.web.params import QueryPage
 
 PAGE_SIZE = 30
 
@@ -21,7 +21,7 @@ class NotificationController(Controller):
     include_in_schema = False
 
     @get("/", name="notifications", opt={"access": Access.ACCOUNT})
-    async def page(self, request: Request, page: FromQuery[int] = 1) -> Template:
+    async def page(self, request: Request, page: QueryPage = 1) -> Template:
         user = current_user(request)
         assert user is not None
         mine = Notification.recipient == user.id

@@ -7,12 +7,13 @@ from typing import Any
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 
 from backend.db.tables import Obligation, Programme
 from backend.domain.enterprises.api import page_slice
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
 from backend.security.policy import Access
+from backend.web.params import OptionalQueryInt, QueryPage
 
 
 def _programme_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -72,10 +73,10 @@ class ProgrammeApiController(Controller):
     )
     async def list_obligations(
         self,
-        programme_id: FromQuery[int | None] = None,
-        year: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 100,
+        programme_id: OptionalQueryInt = None,
+        year: OptionalQueryInt = None,
+        page: QueryPage = 1,
+        page_size: QueryPage = 100,
     ) -> dict[str, Any]:
         query = Obligation.select().where(Obligation.active == True)  # noqa: E712
         if programme_id is not None:

@@ -32,6 +32,7 @@ from backend.security.guards import current_user
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.storage import FileStore
+from backend.web.params import QueryInt, QueryPage, id_in_range
 
 REVIEW = {"access": Access.REVIEW}
 PAGE_SIZE = 50
@@ -48,6 +49,10 @@ def _is_form_error(exc: HTTPException) -> bool:
     return exc.status_code in (400, 409)
 
 
+# A century of waiting: more matches nothing, and subtracting it from today would overflow.
+MAX_WAITING_DAYS = 36500
+
+
 class ReviewController(Controller):
     path = "/reviews"
     include_in_schema = False
@@ -59,9 +64,9 @@ class ReviewController(Controller):
         obligation: FromQuery[str] = "",
         q: FromQuery[str] = "",
         min_days: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
+        page: QueryPage = 1,
         done: FromQuery[str] = "",
-        skipped: FromQuery[int] = 0,
+        skipped: QueryInt = 0,
     ) -> Template:
         return await self._queue(
             request, obligation, q, min_days, page, notice=self._released_notice(done, skipped)
@@ -90,10 +95,13 @@ class ReviewController(Controller):
     ) -> Template:
         days = 0
         if min_days.strip():
-            if not min_days.strip().isdigit():
-                error = error or "“等待天数”应为不小于 0 的整数，已忽略该条件。"
+            text = min_days.strip()
+            if not (text.isdecimal() and int(text) <= MAX_WAITING_DAYS):
+                error = error or (
+                    f"“等待天数”应为 0 至 {MAX_WAITING_DAYS} 之间的整数，已忽略该条件。"
+                )
             else:
-                days = int(min_days.strip())
+                days = int(text)
         result = await review_queue(
             obligation_code=obligation,
             enterprise_q=q,
@@ -118,7 +126,11 @@ class ReviewController(Controller):
     @post("/release", opt=REVIEW, status_code=200)
     async def release(self, request: Request) -> Template | Redirect:
         form = await request.form()
-        ids = [int(v) for v in form.getall("ids", []) if str(v).strip().isdigit()]
+        ids = [
+            int(v)
+            for v in form.getall("ids", [])
+            if str(v).strip().isdigit() and id_in_range(int(v))
+        ]
         if not ids:
             return await self._queue(
                 request, "", "", "", 1, error="请先勾选要发布的草稿。", status_code=422

@@ -49,7 +49,7 @@ def _is_form_error(exc: HTTPException) -> bool:
     return exc.status_code in (400, 409)
 
 
-# A century of waiting: more matches nothing, and subtracting it from today would overflow.
+# A century of waiting matches nothing already; more would overflow when taken from today.
 MAX_WAITING_DAYS = 36500
 
 
@@ -96,12 +96,10 @@ class ReviewController(Controller):
         days = 0
         if min_days.strip():
             text = min_days.strip()
-            if not (text.isdecimal() and int(text) <= MAX_WAITING_DAYS):
-                error = error or (
-                    f"“等待天数”应为 0 至 {MAX_WAITING_DAYS} 之间的整数，已忽略该条件。"
-                )
+            if not text.isdecimal():
+                error = error or "“等待天数”应为不小于 0 的整数，已忽略该条件。"
             else:
-                days = int(text)
+                days = min(int(text), MAX_WAITING_DAYS)
         result = await review_queue(
             obligation_code=obligation,
             enterprise_q=q,

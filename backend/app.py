@@ -36,8 +36,9 @@ from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.web import templating
+from backend.web.edge import edge_middleware
 from backend.web.errors import http_error_handler
-from backend.web.middleware import security_headers_middleware
+from backend.web.middleware import security_headers_hook
 from backend.web.params import path_id_middleware
 
 
@@ -48,15 +49,15 @@ async def healthz() -> dict[str, str]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    if settings.is_production and settings.debug:
-        raise RuntimeError("生产环境不得开启调试模式（HEGUI_DEBUG）。")
+    problems = settings.startup_problems()
+    if problems:
+        raise RuntimeError("配置有误，拒绝启动：" + "；".join(problems))
     middleware = [
-        DefineMiddleware(security_headers_middleware),
         DefineMiddleware(path_id_middleware),
         DefineMiddleware(authentication_middleware),
         DefineMiddleware(csrf_middleware),
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             home,
             healthz,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
+        before_send=[security_headers_hook(settings)],
         lifespan=[db_lifespan],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
@@ -111,3 +113,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="debug"),
         debug=settings.debug,
     )
+    # In front of the router, so that unknown paths and every method meet it too.
+    app.asgi_handler = edge_middleware(app.asgi_handler, settings)
+    return app

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from backend.settings import get_settings
+from backend.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from backend.domain.demo.generator import DemoSummary
@@ -85,8 +85,11 @@ def serve(host: str, port: int, no_demo: bool) -> None:
     from backend.bootstrap import seed as run_seed
 
     settings = get_settings()
-    if settings.is_production and not settings.secret_key_from_env:
-        click.echo("生产环境必须设置 SECRET_KEY。", err=True)
+    problems = settings.startup_problems()
+    if problems:
+        click.echo("配置有误，拒绝启动：", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
         sys.exit(2)
 
     async def work() -> SeedReport:
@@ -106,7 +109,22 @@ def serve(host: str, port: int, no_demo: bool) -> None:
                 f"  {account.username:<11} {account.role.value:<16} {account.display_name}{where}"
             )
     click.echo(f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（Ctrl+C 停止）")
-    uvicorn.run("backend.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        **uvicorn_proxy_options(settings),
+    )
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn trusts X-Forwarded-* from 127.0.0.1 unless told otherwise: give it exactly the
+    proxies the app trusts (backend/web/edge.py), or none, so its log and the app agree."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 @main.command(help="启动后台任务进程（arq，需设置 REDIS_URL）。")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +27,52 @@ def _env_int(name: str, default: int) -> int:
 def _env_bool(name: str, default: bool = False) -> bool:
     raw = _env(name).lower()
     return raw in {"1", "true", "yes", "on"} if raw else default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in _env(name).replace(" ", ",").split(",") if item.strip())
+
+
+# Keys published in this repository (tests, e2e, examples) or typical placeholders: never secret.
+KNOWN_KEYS = frozenset(
+    {
+        "test-secret-key-not-for-production",
+        "e2e-secret",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "changeme",
+        "change-me",
+        "change_me",
+        "please-change-me",
+        "development",
+        "hegui",
+        "hegui-secret",
+    }
+)
+MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 96  # estimated; the sample estimate of 32 random hex digits is ~115
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY is too weak for production, in Chinese; None when it will do.
+
+    The estimate is length × the Shannon entropy of its own characters (64 hex digits from
+    `secrets.token_hex(32)` score about 250 bits, a run of few characters far below 128), and
+    a key that zlib can shrink by a quarter has a pattern."""
+    if not key:
+        return "生产环境必须设置 SECRET_KEY。"
+    if key.lower() in KNOWN_KEYS or "not-for-production" in key.lower():
+        return "SECRET_KEY 是公开的示例或测试密钥，生产环境不得使用。"
+    if len(key) < MIN_SECRET_CHARS:
+        return f"SECRET_KEY 过短（{len(key)} 个字符），生产环境至少需要 {MIN_SECRET_CHARS} 个字符。"
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    # A repeated pattern ("0123456789" × 4) has varied characters but compresses to little.
+    compressed = len(zlib.compress(key.encode(), 9))
+    if per_char * len(key) < MIN_SECRET_BITS or compressed < 0.75 * len(key.encode()):
+        return "SECRET_KEY 随机性不足（字符重复或有规律），请用随机生成的密钥。"
+    return None
 
 
 @dataclass(frozen=True)
@@ -51,6 +101,12 @@ class Settings:
     password_history: int
     login_max_failures: int
     lockout_minutes: int
+    # Host names the site answers to; empty accepts any (development). Loopback always passes.
+    allowed_hosts: tuple[str, ...] = ()
+    # Addresses or CIDRs of reverse proxies whose X-Forwarded-For / -Proto are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    # HEGUI_DEBUG as given; `debug` is what applies (never in production).
+    debug_requested: bool = False
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
@@ -66,6 +122,27 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
+
+    def startup_problems(self) -> list[str]:
+        """What forbids serving with these settings, in Chinese (empty: all is well)."""
+        problems = []
+        for item in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                problems.append(f"HEGUI_TRUSTED_PROXIES 中的“{item}”不是有效的 IP 地址或网段。")
+        if self.is_production:
+            if self.debug_requested:
+                problems.append("生产环境不得开启调试模式，请删除 HEGUI_DEBUG 设置。")
+            weak = secret_key_problem(self.secret_key if self.secret_key_from_env else "")
+            if weak:
+                problems.append(
+                    weak + "可用 python3 -c 'import secrets; print(secrets.token_hex(32))' 生成。"
+                )
+        return problems
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -99,6 +176,9 @@ class Settings:
             password_history=_env_int("PASSWORD_HISTORY", 5),
             login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
+            allowed_hosts=tuple(h.lower() for h in _env_list("HEGUI_ALLOWED_HOSTS")),
+            trusted_proxies=_env_list("HEGUI_TRUSTED_PROXIES"),
+            debug_requested=_env_bool("HEGUI_DEBUG"),
         )
 
 

@@ -5,14 +5,19 @@ page carries the token, htmx sends it as X-CSRFToken, classic forms as _csrf_tok
 own middleware parses a whole multipart body when the header is missing; here a multipart
 request without the header is refused before a byte of its body is read. Requests that
 authenticate with a bearer token and carry no session cookie are not browser requests and
-skip the check. The cookie is renewed at login."""
+skip the check. The cookie is renewed at login.
+
+Beside the token, as defence in depth (OWASP CSRF cheat sheet, Fetch Metadata): an unsafe
+browser request that the browser itself labels `Sec-Fetch-Site: cross-site`, or whose Origin
+is neither this request's Host nor a name in HEGUI_ALLOWED_HOSTS, is refused before the token
+is looked at. Browsers without these headers fall back on the token alone."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -40,8 +45,30 @@ def _cookie_header(value: str) -> bytes:
     return f"{cookie_name()}={value}; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
 
 
-async def _forbidden(send: Send) -> None:
-    body = "CSRF 校验失败：页面已过期或请求来源不可信，请刷新页面后重试。".encode()
+CSRF_FAILED = "CSRF 校验失败：页面已过期或请求来源不可信，请刷新页面后重试。"
+CROSS_SITE = "请求来源不可信：不接受从其他网站发起的提交，请在本系统页面中重新操作。"
+
+
+def cross_site(scope: Scope) -> bool:
+    """True when the browser says the request comes from another site."""
+    if header(scope, b"sec-fetch-site").strip().lower() == "cross-site":
+        return True
+    origin = header(scope, b"origin").strip().lower()
+    if not origin:
+        return False
+    if origin == "null":  # sandboxed frames, file: pages, cross-origin redirects
+        return True
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return True
+    if parts.netloc == header(scope, b"host").strip().lower():
+        return False
+    allowed = get_settings().allowed_hosts
+    return not (parts.hostname and parts.hostname in allowed)
+
+
+async def _forbidden(send: Send, message: str = CSRF_FAILED) -> None:
+    body = message.encode()
     await send(
         {
             "type": "http.response.start",
@@ -67,6 +94,9 @@ def csrf_middleware(app: ASGIApp) -> ASGIApp:
                 session_cookie_name() not in cookies
             )
             if not is_api_client:
+                if cross_site(scope):
+                    await _forbidden(send, CROSS_SITE)
+                    return
                 receive, ok = await _check(scope, receive, current)
                 if not ok:
                     await _forbidden(send)

@@ -128,7 +128,9 @@ async def _check(scope: Scope, receive: Receive, cookie_value: str) -> tuple[Rec
         return receive, hmac.compare_digest(sent, expected)
     content_type = header(scope, b"content-type").split(";")[0].strip().lower()
     length = header(scope, b"content-length")
-    if content_type != "application/x-www-form-urlencoded" or not length.isdigit():
+    if content_type != "application/x-www-form-urlencoded" or not (
+        length.isascii() and length.isdigit()
+    ):
         return receive, False  # multipart and the rest must send the header: refuse unread
     if int(length) > MAX_FORM_BYTES:
         return receive, False

@@ -27,6 +27,16 @@ def id_in_range(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
+def parse_id(raw: str) -> int | None:
+    """An id typed into a form: ASCII digits naming a possible row, else None. (`str.isdigit`
+    accepts "²", which `int` refuses; full-width digits are not ids either.)"""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if id_in_range(value) else None
+
+
 def path_id_middleware(app: ASGIApp) -> ASGIApp:
     """Routing has parsed `{name:int}` into Python ints; one beyond int4 names nothing."""
 

@@ -36,6 +36,7 @@ EXTREME_VALUES = [
     "1e309",
     "nan",
     "２０２４",  # full-width digits: int() accepts them
+    "²",  # str.isdigit() accepts it, int() does not
 ]
 RESERVED = {"request", "data", "state", "scope", "headers", "cookies", "query", "socket", "body"}
 # Parameters some handlers read from request.query_params rather than their signature.
@@ -60,6 +61,16 @@ FORM_FIELDS = {
     "/scores/{enterprise_id:int}/ratings": {"fields": ["year", "score_year"]},
     "/scores/{enterprise_id:int}/adjustments": {"fields": ["year", "score_year", "points"]},
     "/reviews/release": {"fields": ["ids"]},
+    "/admin/enterprises": {
+        "name": "极值测试企业（示例）",
+        "credit_code": "91150200MA0N000000",
+        "fields": ["parent_id"],
+    },
+    "/admin/users/{account_id:int}": {
+        "display_name": "审核员",
+        "role": "enterprise_user",
+        "fields": ["enterprise_id"],
+    },
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -185,4 +196,32 @@ async def test_extreme_form_values_never_answer_500(
                     headers={"X-CSRFToken": token},
                 )
                 _check(response, f"POST {path} {name}={extreme}", failures)
+    assert failures == [], "\n".join(failures)
+
+
+async def test_extreme_upload_fields_never_answer_500(
+    app: Litestar,
+    clients: dict[Role | None, httpx.AsyncClient],
+    roster: dict[str, int],
+    tenant_accounts: dict[str, int],
+) -> None:
+    values = await path_values(roster, tenant_accounts)
+    client = clients[Role.ENTERPRISE_ADMIN]
+    token = await _token(client)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    base = {
+        "enterprise_id": str(roster["G"]),
+        "obligation_id": values["obligation_id"],
+        "not_secret": "1",
+    }
+    failures: list[str] = []
+    for name in ("enterprise_id", "obligation_id", "year", "doc_on"):
+        for extreme in EXTREME_VALUES:
+            response = await client.post(
+                "/api/v1/submissions",
+                data={**base, name: extreme},
+                files=[("files", ("a.pdf", pdf, "application/pdf"))],
+                headers={"X-CSRFToken": token},
+            )
+            _check(response, f"POST /api/v1/submissions {name}={extreme}", failures)
     assert failures == [], "\n".join(failures)

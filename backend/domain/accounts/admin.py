@@ -28,7 +28,7 @@ from backend.security.guards import current_user
 from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
 from backend.security.sessions import end_all_sessions
 from backend.web.paging import page_of
-from backend.web.params import QueryPage
+from backend.web.params import QueryPage, parse_id
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
@@ -90,7 +90,7 @@ def _separation(request: Request, account: dict[str, Any] | None, new_role: str 
 
 
 def _enterprise_id(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() else None
+    return parse_id(raw)
 
 
 class UserAdminController(Controller):

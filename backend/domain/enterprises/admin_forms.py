@@ -14,6 +14,7 @@ from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.lib import timeutil
 from backend.rules.credit_code import credit_code_error, normalize_credit_code
 from backend.security.audit import Actor, AuditAction, record
+from backend.web.params import parse_id
 
 _LIMITS = {"short_name": 60, "contact_name": 60, "contact_phone": 40, "contact_email": 120}
 _LABELS = {
@@ -80,7 +81,8 @@ async def validated(form: EnterpriseForm, current: EnterpriseRow | None) -> dict
     values["has_general_counsel"] = bool(form.has_general_counsel)
     raw = form.parent_id.strip()
     if raw:
-        parent = await get_enterprise(int(raw)) if raw.isdigit() else None
+        parent_id = parse_id(raw)
+        parent = await get_enterprise(parent_id) if parent_id is not None else None
         if parent is None:
             raise FormError("所选上级企业不存在，请重新选择。")
         if not parent.active and (current is None or current.parent_id != parent.id):

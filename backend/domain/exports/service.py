@@ -22,10 +22,11 @@ from litestar.exceptions import HTTPException
 
 from backend.db.tables import ExportJob
 from backend.domain.exports.sheets import OnRow, build_assessment, build_board_sheet
-from backend.lib.timeutil import today
+from backend.lib.timeutil import parse_date, today
 from backend.security.audit import Actor, AuditAction, record
 from backend.settings import get_settings
 from backend.storage import FileStore
+from backend.web.params import parse_id
 from tasks.queue import TaskQueue
 
 log = logging.getLogger(__name__)
@@ -45,21 +46,22 @@ def parse_params(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         raise ExportError("导出类型无效，请选择“考核评分表”或“进度台账”。")
     as_of_raw = str(raw.get("as_of") or "").strip()
     try:
-        as_of = dt.date.fromisoformat(as_of_raw) if as_of_raw else today()
+        as_of = parse_date(as_of_raw) or today()
     except ValueError:
-        raise ExportError(f"截至日期“{as_of_raw[:20]}”无效，请按 2024-12-31 的格式填写。") from None
+        raise ExportError(
+            f"截至日期“{as_of_raw[:20]}”无效，请按 2024-12-31 的格式填写 2000—2099 年的日期。"
+        ) from None
     year_raw = str(raw.get("year") or "").strip()
-    if year_raw and not (year_raw.isdigit() and 2000 <= int(year_raw) <= 2100):
+    if year_raw and not (
+        year_raw.isascii() and year_raw.isdigit() and 2000 <= int(year_raw) <= 2100
+    ):
         raise ExportError(f"年度“{year_raw[:10]}”无效，请填写四位数字年份。")
     year = int(year_raw) if year_raw else (as_of.year if kind == "assessment" else None)
     programme_raw = str(raw.get("programme_id") or "").strip()
-    if programme_raw and not programme_raw.isdigit():
+    programme_id = parse_id(programme_raw) if programme_raw else None
+    if programme_raw and programme_id is None:
         raise ExportError("工作方案编号无效。")
-    return {
-        "as_of": as_of.isoformat(),
-        "year": year,
-        "programme_id": int(programme_raw) if programme_raw else None,
-    }
+    return {"as_of": as_of.isoformat(), "year": year, "programme_id": programme_id}
 
 
 def file_name_for(kind: str, params: dict[str, Any]) -> str:

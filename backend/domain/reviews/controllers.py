@@ -32,7 +32,7 @@ from backend.security.guards import current_user
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.storage import FileStore
-from backend.web.params import QueryInt, QueryPage, id_in_range
+from backend.web.params import QueryInt, QueryPage, parse_id
 
 REVIEW = {"access": Access.REVIEW}
 PAGE_SIZE = 50
@@ -124,11 +124,7 @@ class ReviewController(Controller):
     @post("/release", opt=REVIEW, status_code=200)
     async def release(self, request: Request) -> Template | Redirect:
         form = await request.form()
-        ids = [
-            int(v)
-            for v in form.getall("ids", [])
-            if str(v).strip().isdigit() and id_in_range(int(v))
-        ]
+        ids = [i for i in (parse_id(str(v)) for v in form.getall("ids", [])) if i is not None]
         if not ids:
             return await self._queue(
                 request, "", "", "", 1, error="请先勾选要发布的草稿。", status_code=422

@@ -23,6 +23,7 @@ from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
 from backend.storage import FileStore
+from backend.web.params import MAX_ID
 
 # Litestar's own limit is only a backstop: receive_upload enforces MAX_UPLOAD_MB while streaming.
 BODY_LIMIT = 4 * 1024 * 1024 * 1024
@@ -34,8 +35,10 @@ def _int(fields: dict[str, str], name: str, label: str, *, required: bool = True
         if required:
             raise ClientException(f"缺少{label}（{name}）。")
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ClientException(f"{label}（{name}）应为正整数。")
+    if int(raw) > MAX_ID:
+        raise ClientException(f"{label}（{name}）过大，请检查后重试。")
     return int(raw)
 
 

@@ -57,7 +57,7 @@ async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> 
     if content_type != "multipart/form-data" or "boundary" not in options:
         raise ClientException("请以 multipart/form-data 方式上传文件。")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise UploadTooLarge(f"上传内容超过 {max_bytes // (1024 * 1024)} MB 的限制。")
     form = UploadForm()
     try:

@@ -19,6 +19,7 @@ from backend.rules.cohorts import Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
+from backend.web.params import parse_id
 
 BODY_LIMIT = 4 * 1024 * 1024 * 1024  # receive_upload enforces MAX_UPLOAD_MB while streaming
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,9 +48,10 @@ def template_response() -> Response[bytes]:
 def _positive(raw: str | None, label: str) -> int | None:
     if raw is None or not raw.strip():
         return None
-    if not raw.strip().isdigit() or int(raw) < 1:
+    value = parse_id(raw)  # ASCII digits within int4: "²" or 10**30 must not reach int() or SQL
+    if value is None:
         raise Invalid(f"{label}应为正整数。")
-    return int(raw)
+    return value
 
 
 class ListsApiController(Controller):

@@ -15,6 +15,7 @@ from backend.security.guards import current_user
 from backend.security.policy import enterprise_scope
 from backend.settings import get_settings
 from backend.storage import FileStore
+from backend.web.params import parse_id
 
 TRUE = {"1", "true", "on", "yes"}
 
@@ -43,9 +44,9 @@ async def upload_workbook(request: Request, *, dry_run: bool | None = None) -> I
         if incoming.detected is None or incoming.detected.kind != "xlsx":
             raise Invalid("三张清单须为 Excel 工作簿（.xlsx），请用系统模板填写后上传。")
         raw_id = form.fields.get("enterprise_id", "").strip()
-        if raw_id and not raw_id.isdigit():
+        if raw_id and parse_id(raw_id) is None:
             raise Invalid("企业编号（enterprise_id）应为正整数。")
-        enterprise_id = int(raw_id) if raw_id else (user.enterprise_id if user else None)
+        enterprise_id = parse_id(raw_id) if raw_id else (user.enterprise_id if user else None)
         if enterprise_id is None:
             raise Invalid("缺少企业编号（enterprise_id）。")
         if dry_run is None:

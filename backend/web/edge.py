@@ -98,7 +98,7 @@ def edge_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
     nets = settings.proxy_networks()
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] != "http":  # no websockets here; lifespan never reaches this
             await app(scope, receive, send)
             return
         hosts = _headers(scope, b"host")
@@ -114,7 +114,7 @@ def edge_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
             proto = (_headers(scope, b"x-forwarded-proto") or [""])[-1].strip().lower()
             address = _address(client[0])
             trusted_peer = address is not None and _trusted(address, nets)
-            if scope["type"] == "http" and proto in ("http", "https") and trusted_peer:
+            if proto in ("http", "https") and trusted_peer:
                 scope["scheme"] = proto
         await app(scope, receive, send)
 

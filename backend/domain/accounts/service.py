@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
+from backend.domain.accounts import lockout
 from backend.security.audit import Actor, AuditAction, record
 from backend.security.identity import TOKEN_PREFIX, hash_token
 from backend.security.passwords import (
@@ -46,55 +47,42 @@ def _now() -> dt.datetime:
 
 
 async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOutcome:
-    """Per-account throttling kept in the database: it survives restarts and is shared by
-    every app process. Unknown names and wrong passwords get the same answer."""
+    """Per-account throttling kept in the database (see lockout.py): it survives restarts and
+    is shared by every app process. Unknown names and wrong passwords get the same answer; a
+    locked account checks nothing and gives one answer to right and wrong passwords alike."""
     row = await Account.select().where(Account.username == username.strip()).first()
-    ok = await verify_password(row["password_hash"] if row else None, password)
-    actor = Actor(row["id"] if row else None, username.strip()[:60], None, ip)
     if row is None:
+        await verify_password(None, password)  # the same work as a wrong password
+        actor = Actor(None, username.strip()[:60], None, ip)
         await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "unknown_user"})
         return LoginOutcome(None, LOGIN_FAILED)
     actor = Actor(row["id"], row["username"], row["enterprise"], ip)
-    now = _now()
-    if row["locked_until"] is not None and row["locked_until"] > now:
+    attempt = await lockout.reserve(row["id"])
+    if attempt is None:
         await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "locked"})
-        if ok:
-            until = row["locked_until"].astimezone(dt.timezone(dt.timedelta(hours=8)))
-            return LoginOutcome(
-                None, f"账户已被锁定，请于 {until:%H:%M} 后重试，或联系系统管理员解锁。"
-            )
-        return LoginOutcome(None, LOGIN_FAILED)
+        return LoginOutcome(None, await lockout.locked_message(row["id"]))
+    ok = await verify_password(row["password_hash"], password)
     if not ok or not row["active"]:
-        await _count_failure(actor, row["id"], "wrong_password" if row["active"] else "disabled")
+        await _audit_failure(actor, attempt, "wrong_password" if row["active"] else "disabled")
         return LoginOutcome(None, LOGIN_FAILED)
     async with write_transaction():
-        update = {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}
+        also: dict = {Account.last_login_at: _now()}
         if needs_rehash(row["password_hash"]):
-            update[Account.password_hash] = await hash_password(password)
-        await Account.update(update).where(Account.id == row["id"])
+            also[Account.password_hash] = await hash_password(password)
+        await lockout.succeeded(row["id"], also)
         await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"])
     return LoginOutcome(row["id"], must_change_password=row["must_change_password"])
 
 
-async def _count_failure(actor: Actor, account_id: int, reason: str) -> None:
-    """A wrong password, at login or when changing it: counted in the database (parallel
-    guesses cannot all read the same count), locked at the threshold, audited."""
-    settings = get_settings()
+async def _audit_failure(actor: Actor, attempt: lockout.Attempt, reason: str) -> None:
+    """A wrong secret keeps its reserved slot; the one that took the last slot locked it."""
     async with write_transaction():
-        counted = (
-            await Account.update({Account.failed_logins: Account.failed_logins + 1})
-            .where(Account.id == account_id)
-            .returning(Account.failed_logins)
-        )
-        failures = counted[0]["failed_logins"]
-        if failures >= settings.login_max_failures:
-            until = _now() + dt.timedelta(minutes=settings.lockout_minutes)
-            await Account.update({Account.locked_until: until, Account.failed_logins: 0}).where(
-                Account.id == account_id
-            )
-            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=account_id)
+        if attempt.locks:
+            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=actor.id)
         await record(
-            AuditAction.LOGIN_FAILED, actor, changes={"failed_logins": failures, "reason": reason}
+            AuditAction.LOGIN_FAILED,
+            actor,
+            changes={"failed_logins": attempt.number, "reason": reason},
         )
 
 
@@ -167,9 +155,17 @@ async def change_password(
     actor: Actor, account_id: int, current: str, new: str, *, keep_session: str | None = None
 ) -> None:
     row = await Account.select().where(Account.id == account_id).first()
-    if row is None or not await verify_password(row["password_hash"], current):
-        await _count_failure(actor, account_id, "wrong_current_password")
+    if row is None:
+        raise AccountError("未找到该用户。")
+    # The current password is a secret check like a login: the same slots, the same lock.
+    attempt = await lockout.reserve(account_id)
+    if attempt is None:
+        await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "locked"})
+        raise AccountError(await lockout.locked_message(account_id))
+    if not await verify_password(row["password_hash"], current):
+        await _audit_failure(actor, attempt, "wrong_current_password")
         raise AccountError("当前密码不正确。")
+    await lockout.succeeded(account_id)
     if problems := policy().problems(new, username=row["username"]):
         raise AccountError("；".join(problems) + "。")
     if new == current:

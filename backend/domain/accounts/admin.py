@@ -16,12 +16,13 @@ from backend.domain.accounts.controllers import actor_for
 from backend.domain.accounts.service import (
     AccountError,
     create_account,
-    create_token,
     reset_password,
     revoke_token,
     set_active,
     unlock,
 )
+from backend.domain.accounts.tokens import NOT_FOR_OTHERS
+from backend.domain.errors import DomainError
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
@@ -31,11 +32,6 @@ from backend.web.paging import page_of
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
-
-
-@dataclass
-class TokenForm:
-    name: str = ""
 
 
 @dataclass
@@ -279,25 +275,21 @@ class UserAdminController(Controller):
         return await self._detail(account_id, notice="已停用，该用户的登录和接口令牌已失效。")
 
     @post("/{account_id:int}/tokens", opt=ADMIN, status_code=200)
-    async def issue_token(
-        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[TokenForm]
-    ) -> Template:
+    async def issue_token(self, request: Request, account_id: FromPath[int]) -> Template:
+        """Kept so that an old form or script gets a reason: nobody mints another's token."""
         account = await _account(account_id)
-        if refused := _separation(request, account):
-            return await self._detail(account_id, notice=refused)
-        if not account["active"]:
-            return await self._detail(account_id, notice="已停用的账户不能签发接口令牌。")
-        token = await create_token(actor_for(request), account_id, data.name.strip() or "接口令牌")
-        return await self._detail(
-            account_id, secret=token, notice="已签发接口令牌，请立即复制保存：系统只保存其摘要。"
-        )
+        refused = _separation(request, account) or NOT_FOR_OTHERS
+        return await self._detail(account_id, notice=refused)
 
     @post("/{account_id:int}/tokens/{token_id:int}/revoke", opt=ADMIN, status_code=200)
     async def revoke(
         self, request: Request, account_id: FromPath[int], token_id: FromPath[int]
     ) -> Template:
         await _account(account_id)
-        await revoke_token(actor_for(request), token_id, owner_id=account_id)
+        try:
+            await revoke_token(actor_for(request), token_id, owner_id=account_id)
+        except DomainError as exc:
+            return await self._detail(account_id, notice=exc.message)
         return await self._detail(account_id, notice="接口令牌已吊销。")
 
     @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)

@@ -4,14 +4,13 @@ transaction, so the change and its trace commit together."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
 from backend.domain.accounts import lockout
+from backend.domain.accounts.tokens import create_token, revoke_token
 from backend.security.audit import Actor, AuditAction, record
-from backend.security.identity import TOKEN_PREFIX, hash_token
 from backend.security.passwords import (
     PasswordPolicy,
     generate_password,
@@ -24,6 +23,7 @@ from backend.security.sessions import end_all_sessions
 from backend.settings import get_settings
 
 LOGIN_FAILED = "用户名或密码错误。"
+__all__ = ["create_token", "revoke_token"]  # their home is tokens.py; kept importable here
 
 
 class AccountError(ValueError):
@@ -235,34 +235,3 @@ async def unlock(actor: Actor, account_id: int) -> None:
             Account.id == account_id
         )
         await record(AuditAction.UNLOCK, actor, entity="account", entity_id=account_id)
-
-
-async def create_token(actor: Actor, account_id: int, name: str = "") -> str:
-    """The token is shown once; only its SHA-256 is kept."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    async with write_transaction():
-        rows = await ApiToken.insert(
-            ApiToken(
-                account=account_id,
-                name=name[:60],
-                token_hash=hash_token(token),
-                prefix=token[:10],
-            )
-        ).returning(ApiToken.id)
-        await record(
-            AuditAction.TOKEN_CREATE,
-            actor,
-            entity="api_token",
-            entity_id=rows[0]["id"],
-            changes={"account": account_id, "name": name},
-        )
-    return token
-
-
-async def revoke_token(actor: Actor, token_id: int, *, owner_id: int | None = None) -> None:
-    query = ApiToken.update({ApiToken.revoked_at: _now()}).where(ApiToken.id == token_id)
-    if owner_id is not None:
-        query = query.where(ApiToken.account == owner_id)
-    async with write_transaction():
-        await query
-        await record(AuditAction.TOKEN_REVOKE, actor, entity="api_token", entity_id=token_id)

@@ -15,45 +15,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Names people put before a year: this system, its owners, the place, the usual suspects.
 PRODUCT_WORDS = frozenset(
-    [
-        "hegui",
-        "heguidudao",
-        "dudao",
-        "sasac",
-        "gzw",
-        "guoziwei",
-        "baotou",
-        "neimenggu",
-        "nmg",
-        "admin",
-        "administrator",
-        "root",
-        "system",
-        "sys",
-        "test",
-        "user",
-        "guest",
-        "welcome",
-        "password",
-        "passwd",
-        "pass",
-        "qwerty",
-        "abc",
-        "abcd",
-        "china",
-        "zhongguo",
-        "beijing",
-        "huawei",
-        "baidu",
-        "tencent",
-        "alibaba",
-        "company",
-        "gongsi",
-        "oa",
-        "erp",
-    ]
+    _words(
+        "hegui heguidudao dudao sasac gzw guoziwei baotou neimenggu nmg admin administrator root "
+        "system sys test user guest welcome password passwd pass qwerty abc abcd china zhongguo "
+        "beijing huawei baidu tencent alibaba company gongsi oa erp"
+    )
 )
 LUCKY = re.compile(r"(?:1|12|123|1234|12345|123456|520|1314|5201314|666|888|8888|168|999)")
 YEAR_OR_DATE = re.compile(
@@ -75,108 +48,17 @@ WALKS = (
     "abcdefghijklmnopqrstuvwxyz",
     "0123456789",
 )
-_INITIALS = [
-    "b",
-    "p",
-    "m",
-    "f",
-    "d",
-    "t",
-    "n",
-    "l",
-    "g",
-    "k",
-    "h",
-    "j",
-    "q",
-    "x",
-    "zh",
-    "ch",
-    "sh",
-    "r",
-    "z",
-    "c",
-    "s",
-    "y",
-    "w",
-]
-_FINALS = [
-    "a",
-    "o",
-    "e",
-    "i",
-    "u",
-    "v",
-    "ai",
-    "ei",
-    "ao",
-    "ou",
-    "an",
-    "en",
-    "ang",
-    "eng",
-    "ong",
-    "er",
-    "ia",
-    "ie",
-    "iao",
-    "iu",
-    "ian",
-    "in",
-    "iang",
-    "ing",
-    "iong",
-    "ua",
-    "uo",
-    "uai",
-    "ui",
-    "uan",
-    "un",
-    "uang",
-    "ue",
-    "ve",
-    "van",
-    "vn",
-]
+_INITIALS = _words("b p m f d t n l g k h j q x zh ch sh r z c s y w")
+_FINALS = _words(
+    "a o e i u v ai ei ao ou an en ang eng ong er ia ie iao iu ian in iang ing iong ua uo uai "
+    "ui uan un uang ue ve van vn"
+)
 SYLLABLES = frozenset(
     [i + f for i in _INITIALS for f in _FINALS]
-    + [
-        "a",
-        "o",
-        "e",
-        "ai",
-        "ei",
-        "ao",
-        "ou",
-        "an",
-        "en",
-        "ang",
-        "eng",
-        "er",
-        "yi",
-        "wu",
-        "yu",
-        "ya",
-        "ye",
-        "yao",
-        "you",
-        "yan",
-        "yin",
-        "yang",
-        "ying",
-        "yong",
-        "wa",
-        "wo",
-        "wai",
-        "wei",
-        "wan",
-        "wen",
-        "wang",
-        "weng",
-        "yue",
-        "yuan",
-        "yun",
-    ]
+    + _words(
+        "a o e ai ei ao ou an en ang eng er yi wu yu ya ye yao you yan yin yang ying yong wa wo "
+        "wai wei wan wen wang weng yue yuan yun"
+    )
 )
 
 

@@ -102,6 +102,30 @@ def create_token_cmd(username: str, name: str) -> None:
     click.echo(token)
 
 
+@users.command(
+    "mfa-reset",
+    help="重置用户的动态口令（下次登录须重新绑定）。安全审计员的动态口令只能用此命令重置。",
+)
+@click.argument("username")
+def mfa_reset_cmd(username: str) -> None:
+    from backend.db.tables import Account
+    from backend.domain.accounts.mfa import reset
+    from backend.domain.errors import DomainError
+
+    async def work() -> None:
+        row = await Account.select(Account.id).where(Account.username == username).first()
+        if row is None:
+            raise DomainError(f"未找到用户 {username}。")
+        await reset(CLI_ACTOR, row["id"])
+
+    try:
+        _run(work)
+    except DomainError as exc:
+        click.echo(f"未重置：{exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"已重置 {username} 的动态口令，其现有登录已全部退出，下次登录须重新绑定。")
+
+
 @click.group(help="操作日志")
 def audit() -> None:
     pass

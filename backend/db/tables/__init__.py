@@ -10,7 +10,14 @@ from backend.db.tables.scores import (
     ScoreAdjustment,
     ScoreLock,
 )
-from backend.db.tables.security import ApiToken, AppSetting, PasswordHistory, WebSession
+from backend.db.tables.security import (
+    ApiToken,
+    AppSetting,
+    MfaFactor,
+    MfaRecoveryCode,
+    PasswordHistory,
+    WebSession,
+)
 from backend.db.tables.submissions import (
     Exemption,
     Review,
@@ -40,6 +47,8 @@ ALL_TABLES = (
     EffectivenessRating,
     ScoreLock,
     ExportJob,
+    MfaFactor,
+    MfaRecoveryCode,
 )
 
 __all__ = [
@@ -52,6 +61,8 @@ __all__ = [
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "MfaFactor",
+    "MfaRecoveryCode",
     "Notification",
     "Obligation",
     "PasswordHistory",

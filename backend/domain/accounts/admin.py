@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from backend.db.tables import Account, ApiToken, Enterprise
 from backend.db.transactions import write_transaction
+from backend.domain.accounts import mfa
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.accounts.service import (
     AccountError,
@@ -190,6 +191,8 @@ class UserAdminController(Controller):
                 "error": "",
                 "now": now(),
                 "enterprise_roles": {r.value for r in ENTERPRISE_ROLES},
+                "mfa_enrolled": await mfa.is_enrolled(account_id),
+                "mfa_codes_left": await mfa.recovery_codes_left(account_id),
                 "active_menu": "users",
             },
         )
@@ -255,6 +258,16 @@ class UserAdminController(Controller):
         initial = await reset_password(actor_for(request), account_id)
         return await self._detail(
             account_id, secret=initial, notice="密码已重置，原登录已全部退出。"
+        )
+
+    @post("/{account_id:int}/mfa-reset", opt=ADMIN, status_code=200)
+    async def reset_mfa(self, request: Request, account_id: FromPath[int]) -> Template:
+        """The auditor's factor is reset only from the shell (三员分立, see mfa.py)."""
+        if refused := _separation(request, await _account(account_id)):
+            return await self._detail(account_id, notice=refused)
+        await mfa.reset(actor_for(request), account_id)
+        return await self._detail(
+            account_id, notice="动态口令已重置，该用户下次登录须重新绑定，原登录已全部退出。"
         )
 
     @post("/{account_id:int}/unlock", opt=ADMIN, status_code=200)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
 from backend.domain.accounts import lockout
+from backend.domain.accounts.mfa import mfa_required
 from backend.domain.accounts.tokens import create_token, revoke_token
 from backend.security.audit import Actor, AuditAction, record
 from backend.security.passwords import (
@@ -35,6 +36,7 @@ class LoginOutcome:
     account_id: int | None
     message: str = ""
     must_change_password: bool = False
+    second_factor: bool = False  # the password was right; a TOTP code must follow
 
 
 def policy() -> PasswordPolicy:
@@ -71,7 +73,11 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
             also[Account.password_hash] = await hash_password(password)
         await lockout.succeeded(row["id"], also)
         await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"])
-    return LoginOutcome(row["id"], must_change_password=row["must_change_password"])
+    return LoginOutcome(
+        row["id"],
+        must_change_password=row["must_change_password"],
+        second_factor=mfa_required(row["role"]),
+    )
 
 
 async def _audit_failure(actor: Actor, attempt: lockout.Attempt, reason: str) -> None:

@@ -72,7 +72,9 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
         if needs_rehash(row["password_hash"]):
             also[Account.password_hash] = await hash_password(password)
         await lockout.succeeded(row["id"], also)
-        await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"])
+        # With a second factor due, this is only the password step (mfa.verify logs the rest).
+        step = {"step": "password"} if mfa_required(row["role"]) else {}
+        await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"], changes=step)
     return LoginOutcome(
         row["id"],
         must_change_password=row["must_change_password"],

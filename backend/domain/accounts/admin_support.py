@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import NotFoundException
 
 from backend.db.tables import Account, Enterprise
+from backend.domain.errors import NotFound
 from backend.security.guards import current_user
 from backend.security.policy import Role
 
@@ -33,7 +33,7 @@ async def _account(account_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException("未找到该用户。")
+        raise NotFound("未找到该用户。")
     return row
 
 

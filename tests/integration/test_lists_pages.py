@@ -147,3 +147,27 @@ async def test_sasac_coverage_page_export_and_search(
     assert (await ent_g.get("/lists/risks")).status_code == 403
     assert (await leader.get(f"/lists?enterprise_id={roster['G']}")).status_code == 200
     assert (await leader.get("/lists", follow_redirects=False)).status_code in (302, 303)
+
+
+async def test_demo_lists_cover_most_groups_with_a_few_real_gaps(
+    programme: int, tmp_path: object
+) -> None:
+    import datetime as dt
+    from pathlib import Path
+
+    from backend.domain.demo.generator import load_demo
+    from backend.domain.demo.lists import load_demo_lists
+    from backend.domain.lists.reads import coverage
+    from backend.storage import FileStore
+
+    await load_demo(FileStore(Path(str(tmp_path))), today=dt.date(2026, 11, 28))
+    stored = await load_demo_lists(today=dt.date(2026, 11, 28))
+    assert stored > 23  # 27 groups, some with a second version
+    groups = [row for row in (await coverage()).items if row.cohort != "SUB"]
+    assert len(groups) == 30
+    without = [row for row in groups if row.version is None]
+    assert len(without) == 3
+    with_gaps = [row for row in groups if row.version and row.gaps]
+    assert 2 <= len(with_gaps) <= 4  # two missing a domain, one with overseas business
+    assert {row.result for row in groups if row.version} == {"pass", "fail"}
+    assert sum(1 for row in groups if row.result == "fail") == 4  # and one broken reference

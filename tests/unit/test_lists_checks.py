@@ -265,3 +265,12 @@ def test_a_recent_item_update_keeps_old_lists_fresh() -> None:
     risks = (dataclasses.replace(lists.risks[0], updated_on=dt.date(2025, 3, 1)), *lists.risks[1:])
     lists = dataclasses.replace(lists, risks=risks)
     assert checks.freshness(lists, dt.date(2025, 6, 1)).result is Result.PASS
+
+
+def test_an_update_after_2023_is_not_late_when_an_earlier_version_was_in_force() -> None:
+    lists = dataclasses.replace(
+        good(), info=ListInfo("合规委员会", dt.date(2024, 12, 1), dt.date(2024, 12, 5))
+    )
+    assert checks.freshness(lists, dt.date(2025, 1, 10)).result is Result.WARN
+    result = checks.freshness(lists, dt.date(2025, 1, 10), first_in_force=dt.date(2023, 12, 20))
+    assert result.result is Result.PASS

@@ -184,8 +184,9 @@ def position_coverage(lists: ListSet, departments: Iterable[str] = ()) -> CheckR
     )
 
 
-def freshness(lists: ListSet, today: dt.date) -> CheckResult:
-    """Approved and in effect (A3: by 2023-12-31), then updated at least once a year (R5)."""
+def freshness(lists: ListSet, today: dt.date, first_in_force: dt.date | None = None) -> CheckResult:
+    """Approved and in effect (A3: by 2023-12-31), then updated at least once a year (R5).
+    `first_in_force`: when an earlier version took effect; a later update is not late."""
     info = lists.info
     fails: list[str] = []
     warns: list[str] = []
@@ -194,7 +195,8 @@ def freshness(lists: ListSet, today: dt.date) -> CheckResult:
     else:
         if info.effective_from > today:
             warns.append("清单尚未到施行日期")
-        if info.effective_from > A3_DUE:
+        first = min(d for d in (info.effective_from, first_in_force) if d is not None)
+        if first > A3_DUE:
             warns.append("清单晚于 2023年12月31日 施行（A3 逾期）")
         dates = [
             d
@@ -211,7 +213,11 @@ def freshness(lists: ListSet, today: dt.date) -> CheckResult:
 
 
 def run_checks(
-    lists: ListSet, vocab: Vocabulary, today: dt.date, departments: Iterable[str] = ()
+    lists: ListSet,
+    vocab: Vocabulary,
+    today: dt.date,
+    departments: Iterable[str] = (),
+    first_in_force: dt.date | None = None,
 ) -> list[CheckResult]:
     """All six checks, in the order of §4.4."""
     return [
@@ -220,7 +226,7 @@ def run_checks(
         review_nodes(lists),
         integrity(lists),
         position_coverage(lists, departments),
-        freshness(lists, today),
+        freshness(lists, today, first_in_force),
     ]
 
 

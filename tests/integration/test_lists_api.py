@@ -162,3 +162,16 @@ async def test_coverage_and_search_match_the_stored_lists(
     hits = (await reviewer.get("/api/v1/lists/risks?level=high&domain=公司治理")).json()
     assert hits["total"] == 1 and hits["items"][0]["level"] == "高"
     assert (await reviewer.get("/api/v1/lists/risks?q=风险点1")).json()["total"] == 8  # 1, 10–16
+
+
+async def test_concurrent_uploads_get_consecutive_versions(
+    app: Litestar, ent_g: httpx.AsyncClient, tenant_accounts: dict[str, int]
+) -> None:
+    import asyncio
+
+    other = await signed(app, "ent_g_user")
+    answers = await asyncio.gather(
+        upload(ent_g, workbook()), upload(other, workbook(good_rows(extra_risks=1)))
+    )
+    assert sorted(r.status_code for r in answers) == [201, 201], [r.text for r in answers]
+    assert sorted(r.json()["version"] for r in answers) == [1, 2]

@@ -14,8 +14,8 @@ from typing import Any
 import anyio.to_thread
 from python_calamine import CalamineWorkbook
 
-from backend.db.tables import ListExemption, ListNode, ListPost, ListRisk, ListVersion
-from backend.db.transactions import write_transaction
+from backend.db.tables import Enterprise, ListExemption, ListNode, ListPost, ListRisk, ListVersion
+from backend.db.transactions import engine_type, write_transaction
 from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.vocabulary import load_vocabulary
@@ -123,6 +123,8 @@ async def store_version(
     """Store one version and its items; audited unless `actor` is None (demo data)."""
     info = lists.info
     async with write_transaction():
+        if engine_type() == "postgres":  # two uploads at once: the second waits, then counts
+            await Enterprise.select(Enterprise.id).where(Enterprise.id == enterprise_id).lock_rows()
         last = (
             await ListVersion.select(ListVersion.version_no)
             .where(ListVersion.enterprise == enterprise_id)

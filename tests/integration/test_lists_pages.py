@@ -59,9 +59,14 @@ async def test_the_lists_page_checks_and_stores_a_workbook(
     bad = await page_upload(ent_g, workbook(rows), "1", roster["G"])
     assert bad.status_code == 200
     assert "违规风险清单" in bad.text and "第 5 行" in bad.text and "影响程度" in bad.text
+    assert "按可读取的行初步检查" in bad.text
     assert await ListVersion.count() == 0
     dry = await page_upload(ent_g, workbook(failing_rows()), "1", roster["G"])
     assert "校验通过" in dry.text and "不通过" in dry.text and "投资管理" in dry.text
+    broken = good_rows()
+    broken[Sheet.PROCESS][0]["risk_refs"] = "99"
+    dry = await page_upload(ent_g, workbook(broken), "1", roster["G"])
+    assert "重点流程节点清单第2行“关联风险点”" in dry.text
     assert await ListVersion.count() == 0
     saved = await page_upload(ent_g, workbook(), "0", roster["G"])
     assert "已保存为第 1 版" in saved.text

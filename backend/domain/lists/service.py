@@ -69,7 +69,7 @@ def serialize_checks(results: list[CheckResult]) -> list[dict[str, Any]]:
             "code": r.code.value,
             "result": r.result.value,
             "detail": r.detail,
-            "rows": [[ref.sheet.value, ref.row] for ref in r.rows],
+            "rows": [[ref.sheet.value, ref.row, ref.column] for ref in r.rows],
         }
         for r in results
     ]
@@ -94,9 +94,9 @@ async def import_lists(
         raise NotFound("未找到该企业。")
     cells = await anyio.to_thread.run_sync(read_cells, path)
     parsed = await anyio.to_thread.run_sync(parse_workbook, cells, load_vocabulary())
-    if parsed.errors:
-        return ImportOutcome(None, parsed.errors)
     results = check_lists(parsed.lists, today, await first_in_force(enterprise_id))
+    if parsed.errors:  # the checks still run on what could be read, so all is said at once
+        return ImportOutcome(None, parsed.errors, results)
     if dry_run:
         return ImportOutcome(None, [], results)
     placed = await anyio.to_thread.run_sync(store.adopt, path, sha256)

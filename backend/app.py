@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, Router, get
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -30,6 +35,7 @@ from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
+from backend.lib.tasks import TaskQueue
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
@@ -37,12 +43,25 @@ from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.errors import http_error_handler
+from backend.web.health import healthz, readyz
 from backend.web.middleware import security_headers_middleware
 
 
-@get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+@asynccontextmanager
+async def queue_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """One task queue (one Redis pool) for the life of the app, injected as `queue`."""
+    from tasks.queue import make_queue
+
+    app.state.queue = await make_queue(get_settings().redis_url)
+    try:
+        yield
+    finally:
+        await app.state.queue.close()
+
+
+def provide_queue(state: State) -> TaskQueue:
+    queue: TaskQueue = state.queue
+    return queue
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -58,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             home,
             healthz,
+            readyz,
             LoginController,
             PasswordController,
             UserAdminController,
@@ -91,7 +111,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, queue_lifespan],
+        dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -9,7 +9,6 @@ import json
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import quote
 
 import anyio.to_thread
 import xlsxwriter
@@ -23,6 +22,7 @@ from backend.domain.accounts.controllers import actor_for
 from backend.lib.timeutil import TZ, cn_datetime, now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, search, verify_chain
 from backend.security.policy import Access
+from backend.web.downloads import attachment
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -195,8 +195,7 @@ def build_workbook(rows: list[dict[str, Any]], total: int, moment: dt.datetime) 
     return buffer.getvalue()
 
 
-def _attachment(filename: str, fallback: str) -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+_attachment = attachment  # one definition, shared with the export download
 
 
 class AuditController(Controller):

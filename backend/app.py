@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -44,19 +44,25 @@ from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.errors import http_error_handler
 from backend.web.health import healthz, readyz
+from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_middleware
 
 
-@asynccontextmanager
-async def queue_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """One task queue (one Redis pool) for the life of the app, injected as `queue`."""
-    from tasks.queue import make_queue
+def queue_lifespan(redis_url: str) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """One task queue (one Redis pool) for the life of the app, injected as `queue`. The pool
+    connects lazily: the app starts (and /readyz says so) while Redis is down."""
 
-    app.state.queue = await make_queue(get_settings().redis_url)
-    try:
-        yield
-    finally:
-        await app.state.queue.close()
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from tasks.queue import make_queue  # the app wires tasks in; the domain never imports them
+
+        app.state.queue = await make_queue(redis_url)
+        try:
+            yield
+        finally:
+            await app.state.queue.close()
+
+    return lifespan
 
 
 def provide_queue(state: State) -> TaskQueue:
@@ -111,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan, queue_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
         dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",

@@ -26,7 +26,7 @@ REQUEST_TIME_LIMIT_S = 30.0
 TOO_SLOW = "本次查询处理时间过长，已停止。请缩小范围（如选择年度、分组或分页）后重试。"
 
 
-class ClientGone(Exception):  # noqa: N818 - a state, not an error of ours
+class ClientGone(Exception):
     """The client disconnected before its answer was ready; nothing is sent."""
 
 
@@ -38,10 +38,11 @@ async def _disconnected(request: Request[Any, Any, Any]) -> None:
 
 
 async def unless_disconnected(
-    request: Request[Any, Any, Any], work: Awaitable[T], limit: float = REQUEST_TIME_LIMIT_S
+    request: Request[Any, Any, Any], work: Awaitable[T], limit: float | None = None
 ) -> T:
     """The result of ``work``, unless the client disconnects first (ClientGone) or ``limit``
     seconds pass (Unavailable); either way the work is cancelled and awaited."""
+    limit = REQUEST_TIME_LIMIT_S if limit is None else limit
     task: asyncio.Future[T] = asyncio.ensure_future(work)
     watcher = asyncio.create_task(_disconnected(request))
     try:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from backend.domain.board.history import cell_history
 from backend.domain.board.params import parse_board_query, query_params
-from backend.domain.board.service import build_board, status_totals
+from backend.domain.board.service import status_totals
+from backend.domain.board.serving import cached_board, revalidation, session_mark
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
@@ -34,10 +35,15 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: Request) -> Template:
+    async def page(self, request: Request) -> Template | Response[bytes]:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
         scope = enterprise_scope(current_user(request))
-        board = await build_board(query, get_settings().due_soon_workdays, scope)
+        fragment = request.headers.get("hx-request") and request.headers.get("hx-target") == "board"
+        check = await revalidation(query, scope, bool(fragment), session_mark(request))
+        unchanged = check.not_modified(request)
+        if unchanged is not None:
+            return unchanged
+        board = await cached_board(request, check.version, query, scope)
         context = {
             "board": board,
             "params": query_params(query),
@@ -46,9 +52,8 @@ class BoardController(Controller):
             "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
             "today": today(),
         }
-        if request.headers.get("hx-request") and request.headers.get("hx-target") == "board":
-            return Template(template_name="board/partials/board.html", context=context)
-        return Template(template_name="board/page.html", context=context)
+        name = "board/partials/board.html" if fragment else "board/page.html"
+        return Template(template_name=name, context=context, headers=check.headers)
 
     @get("/cell", name="board:cell", opt={"access": Access.BOARD})
     async def cell(

@@ -12,9 +12,6 @@ import httpx
 import pytest
 from litestar import Litestar
 
-import backend.domain.board.serving as serving
-import backend.web.cancel as cancel
-from backend.domain.board.serving import board_cache
 from tests import factories as f
 from tests.conftest import client_for
 from tests.fixtures import at, sign_in
@@ -118,6 +115,8 @@ class SlowBuild:
 async def test_a_client_that_disconnects_stops_the_build(
     app: Litestar, staff: httpx.AsyncClient, roster: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import backend.domain.board.serving as serving
+
     slow = SlowBuild(serving.build_board)
     monkeypatch.setattr(serving, "build_board", slow)
     cookie = "; ".join(f"{k}={v}" for k, v in staff.cookies.items())
@@ -156,6 +155,9 @@ def board_cache_holds_anything(app: Litestar) -> bool:
 async def test_a_build_past_the_time_limit_stops_with_a_chinese_503(
     staff: httpx.AsyncClient, roster: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import backend.domain.board.serving as serving
+    import backend.web.cancel as cancel
+
     slow = SlowBuild(serving.build_board)
     monkeypatch.setattr(serving, "build_board", slow)
     monkeypatch.setattr(cancel, "REQUEST_TIME_LIMIT_S", 0.3)
@@ -163,6 +165,3 @@ async def test_a_build_past_the_time_limit_stops_with_a_chinese_503(
     assert response.status_code == 503
     assert "处理时间过长" in response.json()["detail"]
     assert slow.cancelled
-
-
-_ = board_cache  # the helper the handlers use; imported so a rename breaks this test first

@@ -19,10 +19,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from backend.db import fastread
-from backend.domain.board.service import Board
+
+T = TypeVar("T")
 
 _TABLES = ("enterprise", "obligation", "submission", "submission_version", "review", "exemption")
 VERSION_SQL = "SELECT " + ", ".join(
@@ -68,23 +69,24 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 @dataclass
 class _Flight:
-    task: asyncio.Future[Board]
+    task: asyncio.Future[Any]
     waiters: int = 0
 
 
 @dataclass
 class BoardCache:
-    size: int = 8
+    size: int = 16  # boards and rendered grids together
     ttl_s: float = 300.0  # a backstop: the version already changes with the data
-    _done: OrderedDict[Hashable, tuple[float, Board]] = field(default_factory=OrderedDict)
+    _done: OrderedDict[Hashable, tuple[float, Any]] = field(default_factory=OrderedDict)
     _flights: dict[Hashable, _Flight] = field(default_factory=dict)
     builds: int = 0  # for tests and the benchmark: how many boards were actually built
 
-    async def get(self, key: Hashable, build: Callable[[], Awaitable[Board]]) -> Board:
+    async def get(self, key: Hashable, build: Callable[[], Awaitable[T]]) -> T:
         hit = self._done.get(key)
         if hit is not None and hit[0] > time.monotonic():
             self._done.move_to_end(key)
-            return hit[1]
+            value: T = hit[1]
+            return value
         flight = self._flights.get(key)
         if flight is None:
             self.builds += 1
@@ -93,14 +95,15 @@ class BoardCache:
             flight.task.add_done_callback(lambda task: self._landed(key, task))
         flight.waiters += 1
         try:
-            return await asyncio.shield(flight.task)
+            result: T = await asyncio.shield(flight.task)
+            return result
         finally:
             flight.waiters -= 1
             if flight.waiters == 0 and not flight.task.done():
                 flight.task.cancel()  # every requester has gone: stop building
                 await asyncio.wait({flight.task}, timeout=5)  # and let it unwind before we answer
 
-    def _landed(self, key: Hashable, task: asyncio.Future[Board]) -> None:
+    def _landed(self, key: Hashable, task: asyncio.Future[Any]) -> None:
         self._flights.pop(key, None)
         if task.cancelled() or task.exception() is not None:
             return  # the requesters got the error; nothing to keep

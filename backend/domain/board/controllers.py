@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from backend.domain.board.history import cell_history
 from backend.domain.board.params import parse_board_query, query_params
-from backend.domain.board.service import status_totals
-from backend.domain.board.serving import cached_board, revalidation, session_mark
+from backend.domain.board.service import Board, status_totals
+from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
@@ -43,17 +46,22 @@ class BoardController(Controller):
         unchanged = check.not_modified(request)
         if unchanged is not None:
             return unchanged
-        board = await cached_board(request, check.version, query, scope)
-        context = {
-            "board": board,
-            "params": query_params(query),
-            "totals": status_totals(board),
-            "statuses": list(Status),
-            "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
-            "today": today(),
-        }
-        name = "board/partials/board.html" if fragment else "board/page.html"
-        return Template(template_name=name, context=context, headers=check.headers)
+
+        def context_for(board: Board) -> dict[str, Any]:
+            return {
+                "board": board,
+                "params": query_params(query),
+                "totals": status_totals(board),
+                "statuses": list(Status),
+                "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
+                "today": today(),
+            }
+
+        board, grid = await board_with_html(request, check.version, query, scope, context_for)
+        if fragment:
+            return Response(grid, media_type=MediaType.HTML, headers=check.headers)
+        context = {**context_for(board), "grid": Markup(grid)}  # rendered from our template
+        return Template(template_name="board/page.html", context=context, headers=check.headers)
 
     @get("/cell", name="board:cell", opt={"access": Access.BOARD})
     async def cell(

@@ -4,9 +4,12 @@ too long, and memory handed back once the burst is over."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, Response
 
 from backend.domain.board.cache import BoardCache, data_version, matches, weak_etag
@@ -15,6 +18,8 @@ from backend.lib.timeutil import today
 from backend.settings import get_settings
 from backend.web.cancel import unless_disconnected
 from backend.web.memory import HEAVY
+
+GRID = "board/partials/board.html"
 
 
 class Revalidation:
@@ -58,6 +63,41 @@ async def cached_board(
         return await unless_disconnected(
             request, boards.get(key, lambda: build_board(query, window, scope))
         )
+
+
+async def board_with_html(
+    request: Request[Any, Any, Any],
+    version: str,
+    query: BoardQuery,
+    scope: int | None,
+    context_for: Callable[[Board], dict[str, Any]],
+) -> tuple[Board, str]:
+    """The board and its rendered grid (`board/partials/board.html`, the 387 KB part of the
+    page, which shows nothing of the user): both cached under the same key, so a burst of
+    page views renders the grid once. Rendering runs in a thread: the event loop keeps
+    serving (and hearing disconnects) meanwhile."""
+    window = get_settings().due_soon_workdays
+    key = (version, query, scope, window)
+    cache = board_cache(request)
+
+    def board() -> Awaitable[Board]:
+        return cache.get(key, lambda: build_board(query, window, scope))
+
+    async def render() -> str:
+        engine = request.app.template_engine
+        assert engine is not None
+        template = engine.get_template(GRID)
+        html: str = await anyio.to_thread.run_sync(
+            functools.partial(template.render, **context_for(await board()))
+        )
+        return html
+
+    async def both() -> tuple[Board, str]:
+        grid = await cache.get(("grid", *key, today()), render)
+        return await board(), grid
+
+    with HEAVY.working():
+        return await unless_disconnected(request, both())
 
 
 def board_cache(request: Request[Any, Any, Any]) -> BoardCache:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from arq import cron
 from arq.connections import RedisSettings
 
-from backend.domain.exports.service import reap_stale_jobs
+from backend.domain.exports.reaper import reap_stale_jobs
 from backend.settings import get_settings
 from tasks.jobs import FUNCTIONS, scan_overdue
 from tasks.queue import ArqQueue

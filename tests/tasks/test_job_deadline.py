@@ -139,7 +139,7 @@ async def test_a_job_past_its_deadline_is_failed(
 
 
 async def test_a_live_job_is_left_alone(roster: dict[str, int]) -> None:
-    from backend.domain.exports.service import reap_stale_jobs
+    from backend.domain.exports.reaper import reap_stale_jobs
 
     job_id = await stale_job(beat_ago=5)
     assert await reap_stale_jobs(InlineQueue()) == {"retried": 0, "failed": 0}
@@ -161,7 +161,7 @@ async def test_a_run_beats_and_counts_its_attempts(roster: dict[str, int]) -> No
 async def test_a_job_whose_worker_died_is_retried_by_the_next_worker(
     roster: dict[str, int],
 ) -> None:
-    from backend.domain.exports.service import reap_stale_jobs
+    from backend.domain.exports.reaper import reap_stale_jobs
 
     pool = await create_pool(RedisSettings.from_dsn(REDIS_URL))
     await pool.flushdb()

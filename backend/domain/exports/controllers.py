@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import File, Template
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.exports.reaper import reap_stale_jobs
 from backend.domain.exports.service import (
     ACTIVE,
     KINDS,
@@ -18,7 +19,6 @@ from backend.domain.exports.service import (
     STATUS_LABELS,
     ExportError,
     load_job,
-    reap_stale_jobs,
     recent_jobs,
     request_export,
 )
@@ -31,8 +31,11 @@ from backend.settings import get_settings
 from backend.storage import FileStore
 from backend.web.cancel import unless_disconnected
 from backend.web.downloads import attachment
+from backend.web.memory import HEAVY
 
 EXPORT = {"access": Access.EXPORT}
+# In-process (no Redis) the request builds the file; a large workbook may take minutes.
+INLINE_EXPORT_LIMIT_S = 300.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,9 +89,12 @@ class ExportController(Controller):
         params = {name: str(form.get(name) or "") for name in ("year", "as_of", "programme_id")}
         try:
             # In-process, the queue builds the file now: stop if the client goes away.
-            job_id = await unless_disconnected(
-                request, request_export(kind, params, actor_for(request), queue)
-            )
+            with HEAVY.working():
+                job_id = await unless_disconnected(
+                    request,
+                    request_export(kind, params, actor_for(request), queue),
+                    limit=INLINE_EXPORT_LIMIT_S,
+                )
         except ExportError as exc:
             return Template(
                 template_name="exports/partials/job.html",

@@ -57,7 +57,6 @@ __all__ = [
     "file_name_for",
     "load_job",
     "parse_params",
-    "reap_stale_jobs",
     "recent_jobs",
     "request_export",
     "run_export",
@@ -170,7 +169,7 @@ async def load_job(job_id: int) -> dict[str, Any] | None:
     return job
 
 
-async def _fail(job_id: int, message: str) -> str:
+async def fail_job(job_id: int, message: str) -> str:
     await _update(job_id, status="failed", error=message, finished_at=_now())
     return "failed"
 
@@ -185,7 +184,7 @@ async def run_export(job_id: int) -> str:
         return "done"
     deadline = job["deadline_at"] or _now() + rules.JOB_DEADLINE
     if _now() >= deadline:
-        return await _fail(job_id, rules.EXPIRED)
+        return await fail_job(job_id, rules.EXPIRED)
     await _update(
         job_id,
         status="running",
@@ -210,7 +209,7 @@ async def run_export(job_id: int) -> str:
     except Exception as exc:
         path.unlink(missing_ok=True)
         log.exception("export job %s failed", job_id)
-        return await _fail(job_id, _message(exc))
+        return await fail_job(job_id, _message(exc))
     except asyncio.CancelledError:
         path.unlink(missing_ok=True)  # the worker stops: the reaper retries or fails the job
         raise
@@ -227,7 +226,7 @@ async def run_export(job_id: int) -> str:
     return "done"
 
 
-async def _enqueue(queue: TaskQueue, job_id: int) -> None:
+async def enqueue_export(queue: TaskQueue, job_id: int) -> None:
     # The arq job id is unique per request: ids of a reset database must not collide with
     # results Redis still keeps. Redelivery of the same job is harmless (run_export is idempotent).
     await queue.enqueue("export_file", job_id, job_id=f"export:{job_id}:{secrets.token_hex(4)}")
@@ -251,53 +250,11 @@ async def request_export(kind: str, params: dict[str, Any], actor: Actor, queue:
         changes={"kind": kind, "name": KINDS[kind], **clean},
     )
     try:
-        await _enqueue(queue, job_id)
+        await enqueue_export(queue, job_id)
     except Unavailable as exc:
-        await _fail(job_id, exc.message)
+        await fail_job(job_id, exc.message)
         raise
     return job_id
-
-
-async def reap_stale_jobs(queue: TaskQueue, *, may_retry: bool = True) -> dict[str, int]:
-    """Retry or fail the active jobs whose worker stopped beating or whose deadline passed.
-    Each change is a compare-and-set on the heartbeat, so two reapers never both retry a job."""
-    now, done = _now(), {"retried": 0, "failed": 0}
-    columns = (ExportJob.id, ExportJob.status, ExportJob.attempts, ExportJob.heartbeat_at)
-    jobs = await ExportJob.select(*columns, ExportJob.deadline_at, ExportJob.created_at).where(
-        ExportJob.status.is_in(list(ACTIVE))
-    )
-    for job in jobs:
-        verdict = rules.judge(
-            job["status"], job["attempts"] or 0, job["heartbeat_at"], job["deadline_at"],
-            job["created_at"], now,
-        )  # fmt: skip
-        if verdict.verdict is rules.Verdict.FINE:
-            continue
-        same = (ExportJob.id == job["id"]) & ExportJob.status.is_in(list(ACTIVE))
-        beat = job["heartbeat_at"]
-        same &= ExportJob.heartbeat_at.is_null() if beat is None else ExportJob.heartbeat_at == beat
-        retry = verdict.verdict is rules.Verdict.RETRY and may_retry
-        values: dict[Any, Any] = (
-            {ExportJob.status: "queued", ExportJob.heartbeat_at: now}
-            if retry
-            else {
-                ExportJob.status: "failed",
-                ExportJob.error: verdict.message or rules.ABANDONED,
-                ExportJob.finished_at: now,
-            }
-        )
-        changed = await ExportJob.update(values).where(same).returning(ExportJob.id)
-        if not changed:
-            continue  # another reaper, or the job itself, got there first
-        if retry:
-            log.warning("export job %s: no heartbeat; handed back to the queue", job["id"])
-            with contextlib.suppress(Unavailable):  # the deadline fails it if Redis stays down
-                await _enqueue(queue, job["id"])
-            done["retried"] += 1
-        else:
-            log.warning("export job %s failed: %s", job["id"], verdict.message)
-            done["failed"] += 1
-    return done
 
 
 async def recent_jobs(limit: int = 30) -> list[dict[str, Any]]:

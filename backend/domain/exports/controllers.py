@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import File, Template
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.errors import Forbidden, NotFound
 from backend.domain.exports.reaper import reap_stale_jobs
 from backend.domain.exports.service import (
     ACTIVE,
@@ -54,7 +54,7 @@ def _view(job: dict[str, Any]) -> dict[str, Any]:
 async def _job_or_404(job_id: int) -> dict[str, Any]:
     job = await load_job(job_id)
     if job is None:
-        raise NotFoundException("未找到该导出任务。")
+        raise NotFound("未找到该导出任务。")
     return job
 
 
@@ -122,11 +122,11 @@ class ExportController(Controller):
         job = await _job_or_404(job_id)
         user = current_user(request)
         if user is None or not (user.is_sasac or user.id == job["requested_by"]):
-            raise PermissionDeniedException("只有导出人或国资委工作人员可以下载该文件。")
+            raise Forbidden("只有导出人或国资委工作人员可以下载该文件。")
         store = FileStore(get_settings().storage_dir)
         sha256 = job["file_sha256"]
         if job["status"] != "done" or not sha256 or not store.exists(sha256):
-            raise NotFoundException("文件尚未生成或已失效，请重新导出。")
+            raise NotFound("文件尚未生成或已失效，请重新导出。")
         await record(
             AuditAction.FILE_DOWNLOAD,
             actor_for(request, user),

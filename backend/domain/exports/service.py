@@ -150,13 +150,12 @@ async def _heartbeat(job_id: int) -> AsyncIterator[None]:
 
 
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, DomainError):
+    if isinstance(exc, ExportError):
         return exc.message
+    if isinstance(exc, DomainError):
+        return f"导出失败：{exc.message}"
     if isinstance(exc, TimeoutError):
         return rules.EXPIRED
-    detail = getattr(exc, "detail", None)  # a Litestar exception from a service not yet moved
-    if isinstance(detail, str) and detail:
-        return f"导出失败：{detail}"
     return "导出失败：生成文件时出错，请稍后重试；如仍失败，请联系系统管理员。"
 
 

@@ -317,10 +317,10 @@ async def test_cross_site_state_changes_are_refused(
 async def test_bearer_token_clients_are_exempt_like_csrf(
     app: Litestar, accounts: dict[str, int]
 ) -> None:
-    from backend.domain.accounts.service import create_token
+    from backend.domain.accounts.tokens import create_token
     from tests.conftest import client_for
 
-    token = await create_token(Actor(accounts["admin"], "admin"), accounts["reviewer"])
+    token = await create_token(Actor(accounts["reviewer"], "reviewer"), accounts["reviewer"])
     async with client_for(app) as api:
         response = await api.post(
             "/notifications/read",

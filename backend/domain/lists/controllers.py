@@ -20,14 +20,16 @@ from backend.rules.lists.model import RiskLevel
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
+from backend.web.params import parse_id
 
 
 def _int(raw: str | None, label: str) -> int | None:
     if raw is None or not raw.strip():
         return None
-    if not raw.strip().isdigit():
+    value = parse_id(raw)  # ASCII digits within int4: "²" or 10**30 must not reach int() or SQL
+    if value is None:
         raise Invalid(f"{label}应为正整数。")
-    return int(raw)
+    return value
 
 
 def _cohort(raw: str | None) -> str | None:

@@ -17,6 +17,7 @@ from backend.db.lifespan import db_lifespan
 from backend.domain.accounts.admin import UserAdminController
 from backend.domain.accounts.controllers import LoginController, PasswordController
 from backend.domain.audit.controllers import AuditController
+from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
 from backend.domain.enterprises.admin import EnterpriseAdminController
@@ -30,6 +31,7 @@ from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
+from backend.security.audit_key import load_ring
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     if settings.is_production and settings.debug:
         raise RuntimeError("生产环境不得开启调试模式（HEGUI_DEBUG）。")
+    load_ring()  # no audit key, no start (AuditKeyError says what to set); generated in the demo
     middleware = [
         DefineMiddleware(security_headers_middleware),
         DefineMiddleware(authentication_middleware),
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WorkspaceController,
             EnterpriseAdminController,
             AuditController,
+            AuditHeadController,
             BoardController,
             EnterpriseController,
             BoardApiController,

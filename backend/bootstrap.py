@@ -14,6 +14,7 @@ from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.demo.ratings import rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
+from backend.security.audit_guard import ensure_audit_guards
 from backend.settings import Settings
 from backend.storage import FileStore
 
@@ -35,6 +36,8 @@ async def migrate() -> None:
     log.debug("piccolo: %s", captured.getvalue())
     if not result.success:
         raise RuntimeError(f"数据库迁移失败：{result.message}\n{captured.getvalue()}")
+    # Idempotent: a database whose triggers were dropped gets them back at the next start.
+    await ensure_audit_guards()
 
 
 async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = True) -> SeedReport:

@@ -26,6 +26,7 @@ from backend.app import create_app  # noqa: E402
 from backend.db.lifespan import db_lifespan  # noqa: E402
 from backend.db.tables import ALL_TABLES  # noqa: E402
 from backend.domain.programmes.loader import load_all_programmes  # noqa: E402
+from backend.security import refusals  # noqa: E402
 from backend.security.audit_guard import ensure_audit_guards  # noqa: E402
 from backend.settings import get_settings  # noqa: E402
 
@@ -56,6 +57,7 @@ async def reset_schema() -> None:
 async def db() -> AsyncIterator[None]:
     """A fresh, empty schema and file store for each test, on the configured engine."""
     shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
+    refusals.reset()  # refusal-audit budgets are per account id, and ids restart with the schema
     async with db_lifespan():
         await reset_schema()
         yield

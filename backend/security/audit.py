@@ -89,6 +89,7 @@ class AuditAction(StrEnum):
     AUDIT_REANCHOR = "audit_reanchor", "操作日志改用密钥签名"
     CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
     ACCESS_DENIED = "access_denied", "越权访问被拒绝"
+    LISTS_IMPORT = "lists_import", "导入三张清单"
 
 
 ACTION_LABELS: dict[str, str] = {a.value: a.label for a in AuditAction}

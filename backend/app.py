@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, Router, get
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -25,6 +30,7 @@ from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
 from backend.domain.lists.api import ListsApiController
+from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.reviews.cells import CellActionController
@@ -32,6 +38,7 @@ from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
+from backend.lib.tasks import TaskQueue
 from backend.security.audit_key import load_ring
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
@@ -40,12 +47,31 @@ from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.errors import http_error_handler
+from backend.web.health import healthz, readyz
+from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_middleware
 
 
-@get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def queue_lifespan(redis_url: str) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """One task queue (one Redis pool) for the life of the app, injected as `queue`. The pool
+    connects lazily: the app starts (and /readyz says so) while Redis is down."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from tasks.queue import make_queue  # the app wires tasks in; the domain never imports them
+
+        app.state.queue = await make_queue(redis_url)
+        try:
+            yield
+        finally:
+            await app.state.queue.close()
+
+    return lifespan
+
+
+def provide_queue(state: State) -> TaskQueue:
+    queue: TaskQueue = state.queue
+    return queue
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -62,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             home,
             healthz,
+            readyz,
             LoginController,
             PasswordController,
             UserAdminController,
@@ -81,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProgrammeApiController,
             SubmissionApiController,
             ListsApiController,
+            ListsController,
             NotificationController,
             create_static_files_router(
                 path="/static",
@@ -97,7 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
+        dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -25,6 +25,7 @@ from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
 from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
+            ReviewApiController,
             NotificationController,
             create_static_files_router(
                 path="/static",

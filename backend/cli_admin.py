@@ -7,13 +7,10 @@ from pathlib import Path
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.security.audit import SYSTEM, Actor
 
-
-def _run(work):
-    from backend.cli import _run as run
-
-    return run(work)
+_run = run_with_db
 
 
 CLI_ACTOR = Actor(None, "命令行")

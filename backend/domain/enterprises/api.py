@@ -8,19 +8,11 @@ from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
-from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
+from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
 from backend.rules.cohorts import Cohort
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
-
-MAX_PAGE_SIZE = 1000
-
-
-def page_slice(items: list[Any], page: int, page_size: int) -> list[Any]:
-    if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
-        raise ValidationException(f"页码须 ≥ 1，每页数量须在 1—{MAX_PAGE_SIZE} 之间。")
-    start = (page - 1) * page_size
-    return items[start : start + page_size]
+from backend.web.paging import page_slice
 
 
 class EnterpriseApiController(Controller):

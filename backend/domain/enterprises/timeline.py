@@ -9,8 +9,8 @@ from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
 from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
-from backend.domain.enterprises.service import EnterpriseRow
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.shared.enterprises import EnterpriseRow
 from backend.lib.timeutil import end_of_day
 
 

@@ -10,9 +10,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
 from backend.db.tables import Obligation, Programme
-from backend.domain.enterprises.api import page_slice
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
 from backend.security.policy import Access
+from backend.web.paging import page_slice
 
 
 def _programme_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from litestar.exceptions import ClientException, NotFoundException
 
 from backend.db.tables import Exemption, Obligation, SubmissionVersion
 from backend.db.transactions import write_transaction
-from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.domain.reviews.notify import notify_group
+from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.domain.submissions.service import Conflict
 from backend.lib.timeutil import cn_date
 from backend.rules.cohorts import covered_by_group, reports

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
-from backend.domain.reviews.service import decide
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
 from backend.domain.submissions.service import NewVersion, create_version
 from backend.domain.submissions.uploads import receive_upload
-from backend.lib.timeutil import parse_date
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
@@ -55,17 +52,6 @@ def parse_new_version(fields: dict[str, str]) -> NewVersion:
         doc_on=doc_on,
         not_secret_declared=fields.get("not_secret", "").lower() in {"1", "true", "on", "yes"},
     )
-
-
-@dataclass
-class ReviewBody:
-    """审核结论: approve with a grade, or return with reasons (and optionally a deadline)."""
-
-    decision: str = ""
-    grade: str | None = None
-    reasons: list[str] | None = None
-    comment: str | None = None
-    resubmit_by: str | None = None
 
 
 class SubmissionApiController(Controller):
@@ -150,38 +136,3 @@ class SubmissionApiController(Controller):
             media_type=row["media_type"],
             content_disposition_type="attachment",
         )
-
-    @post(
-        "/{submission_id:int}/review",
-        operation_id="ReviewSubmission",
-        summary="审核报送（发布结论）",
-        opt={"access": Access.REVIEW},
-        status_code=200,
-    )
-    async def review(
-        self, request: Request, submission_id: FromPath[int], data: JSONBody[ReviewBody]
-    ) -> dict[str, Any]:
-        """JSON: decision "approve" (with grade "excellent" | "good" | "pass") or "return" (with
-        reasons: material_incomplete, content_nonconforming, file_unreadable, not_sealed, other —
-        "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
-        Decides the latest version and releases at once; returns the submission detail."""
-        if data.decision not in ("approve", "return"):
-            raise ClientException("decision 应为 approve（通过）或 return（退回修改）。")
-        try:
-            resubmit_by = parse_date(data.resubmit_by)
-        except ValueError as exc:
-            raise ClientException(f"重新报送期限（resubmit_by）：{exc}。") from None
-        await decide(
-            submission_id,
-            decision=data.decision,
-            grade=data.grade,
-            reasons=data.reasons or [],
-            comment=data.comment,
-            resubmit_by=resubmit_by,
-            actor=actor_for(request),
-            release=True,
-        )
-        found = await load_detail(submission_id, None)
-        if found is None:
-            raise NotFoundException("未找到该报送。")
-        return found

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.db.tables import Review, Submission, SubmissionFile, SubmissionVersion
-from backend.domain.enterprises.service import get_enterprise
+from backend.domain.shared.enterprises import get_enterprise
 from backend.storage import FileStore
 
 

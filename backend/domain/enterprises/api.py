@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
+from backend.domain.enterprises.schemas import ContactsOut, EnterpriseDetailOut, EnterprisePageOut
 from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
 from backend.rules.cohorts import Cohort
 from backend.security.guards import current_user
@@ -27,7 +27,7 @@ class EnterpriseApiController(Controller):
         group: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
+    ) -> EnterprisePageOut:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
         scope = enterprise_scope(current_user(request))
         rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
@@ -36,12 +36,9 @@ class EnterpriseApiController(Controller):
                 raise ValidationException("分组无效，可选：UPG7、T1、SUB。")
             rows = [e for e in rows if e.cohort == group.upper()]
         items = page_slice(rows, page, page_size)
-        return {
-            "items": [e.to_api() for e in items],
-            "total": len(rows),
-            "page": page,
-            "page_size": page_size,
-        }
+        return EnterprisePageOut(
+            items=[e.to_api() for e in items], total=len(rows), page=page, page_size=page_size
+        )
 
     @get(
         "/{enterprise_id:int}",
@@ -49,14 +46,11 @@ class EnterpriseApiController(Controller):
         summary="企业详情",
         opt={"access": Access.BOARD},
     )
-    async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> dict[str, Any]:
+    async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> EnterpriseDetailOut:
         row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
         if row is None:
             raise NotFoundException("未找到该企业。")
-        data = row.to_api()
-        data["contacts"] = {
-            "name": row.contact_name,
-            "phone": row.contact_phone,
-            "email": row.contact_email,
-        }
-        return data
+        contacts = ContactsOut(
+            name=row.contact_name, phone=row.contact_phone, email=row.contact_email
+        )
+        return EnterpriseDetailOut(**msgspec.structs.asdict(row.to_api()), contacts=contacts)

@@ -6,8 +6,8 @@ reviews build on submissions, not the other way round."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+import msgspec
 from litestar import Controller, Request, post
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody
@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.reviews.service import decide
 from backend.domain.submissions.reads import submission_detail as load_detail
+from backend.domain.submissions.schemas import SubmissionOut
 from backend.lib.timeutil import parse_date
 from backend.security.policy import Access
 
@@ -43,7 +44,7 @@ class ReviewApiController(Controller):
     )
     async def review(
         self, request: Request, submission_id: FromPath[int], data: JSONBody[ReviewBody]
-    ) -> dict[str, Any]:
+    ) -> SubmissionOut:
         """JSON: decision "approve" (with grade "excellent" | "good" | "pass") or "return" (with
         reasons: material_incomplete, content_nonconforming, file_unreadable, not_sealed, other —
         "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
@@ -67,4 +68,4 @@ class ReviewApiController(Controller):
         found = await load_detail(submission_id, None)
         if found is None:
             raise NotFoundException("未找到该报送。")
-        return found
+        return msgspec.convert(found, SubmissionOut)

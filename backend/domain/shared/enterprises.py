@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from backend.db.tables import Enterprise
 from backend.rules.cohorts import Cohort, cohort_of
 
@@ -54,20 +56,36 @@ class EnterpriseRow:
     def depth(self) -> int:
         return max(0, self.path.strip("/").count("/"))
 
-    def to_api(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "short_name": self.short_name,
-            "credit_code": self.credit_code,
-            "tier": self.tier,
-            "upgraded_management": self.upgraded_mgmt,
-            "has_general_counsel": self.has_general_counsel,
-            "parent_id": self.parent_id,
-            "group_id": self.group_id,
-            "cohort": self.cohort.value,
-            "active": self.active,
-        }
+    def to_api(self) -> EnterpriseOut:
+        return EnterpriseOut(
+            id=self.id,
+            name=self.name,
+            short_name=self.short_name,
+            credit_code=self.credit_code,
+            tier=self.tier,
+            upgraded_management=self.upgraded_mgmt,
+            has_general_counsel=self.has_general_counsel,
+            parent_id=self.parent_id,
+            group_id=self.group_id,
+            cohort=self.cohort.value,
+            active=self.active,
+        )
+
+
+class EnterpriseOut(msgspec.Struct, kw_only=True):
+    """An enterprise as the API shows it (GET /api/v1/enterprises, the board's rows)."""
+
+    id: int
+    name: str
+    short_name: str
+    credit_code: str  # 统一社会信用代码
+    tier: int  # 1 = 集团, 2 = 二级子企业 …
+    upgraded_management: bool  # 提级管理
+    has_general_counsel: bool  # 设总法律顾问
+    parent_id: int | None
+    group_id: int
+    cohort: str  # UPG7 | T1 | SUB
+    active: bool
 
 
 def _row(record: dict[str, Any]) -> EnterpriseRow:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.submissions.openapi import MultipartUploadOperation
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
+from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionOut
 from backend.domain.submissions.service import NewVersion, create_version
 from backend.domain.submissions.uploads import receive_upload
 from backend.security.audit import AuditAction, record
@@ -65,8 +67,9 @@ class SubmissionApiController(Controller):
         opt={"access": Access.SUBMIT},
         request_max_body_size=BODY_LIMIT,
         status_code=201,
+        operation_class=MultipartUploadOperation,
     )
-    async def create(self, request: Request) -> dict[str, Any]:
+    async def create(self, request: Request) -> CreatedSubmissionOut:
         """multipart/form-data: enterprise_id, obligation_id, year (annual obligations), note,
         doc_no (发文字号), doc_on (YYYY-MM-DD), not_secret=1 (不涉密声明), and one or more
         `files`. Browsers must send X-CSRFToken; bearer clients need not."""
@@ -85,13 +88,14 @@ class SubmissionApiController(Controller):
         try:
             new = parse_new_version(form.fields)
             user = current_user(request)
-            return await create_version(
+            created = await create_version(
                 new,
                 form.files,
                 actor=actor_for(request),
                 scope=enterprise_scope(user),
                 store=store,
             )
+            return msgspec.convert(created, CreatedSubmissionOut)
         finally:
             form.discard()  # adopted files were moved; anything left is temporary
 
@@ -101,11 +105,11 @@ class SubmissionApiController(Controller):
         summary="报送详情",
         opt={"access": Access.BOARD},
     )
-    async def detail(self, request: Request, submission_id: FromPath[int]) -> dict[str, Any]:
+    async def detail(self, request: Request, submission_id: FromPath[int]) -> SubmissionOut:
         found = await load_detail(submission_id, enterprise_scope(current_user(request)))
         if found is None:
             raise NotFoundException("未找到该报送。")
-        return found
+        return msgspec.convert(found, SubmissionOut)
 
     @get(
         "/{submission_id:int}/files/{file_id:int}",

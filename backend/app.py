@@ -37,6 +37,7 @@ from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.web import templating
+from backend.web.api_docs import api_docs
 from backend.web.errors import http_error_handler
 from backend.web.middleware import security_headers_middleware
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             home,
             healthz,
+            api_docs,
             LoginController,
             PasswordController,
             UserAdminController,
@@ -98,9 +100,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Hegui 合规督导 API",
             version="0.1.0",
             openapi_router=Router(
-                path="/schema", route_handlers=[], opt={"access": Access.ACCOUNT}
+                path="/schema",
+                route_handlers=[],
+                opt={"access": Access.ACCOUNT},
+                include_in_schema=False,  # the schema describes the API, not itself
             ),
-            # Browser renderers load their scripts from CDNs, which intranets cannot reach.
+            # Litestar's browser renderers load their scripts from CDNs, which intranets cannot
+            # reach (and emit inline script, which the CSP forbids): /api-docs serves a vendored
+            # Swagger UI instead.
             render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers={Exception: http_error_handler},

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
 
 from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
@@ -68,7 +71,11 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
         await _count_failure(actor, row["id"], "wrong_password" if row["active"] else "disabled")
         return LoginOutcome(None, LOGIN_FAILED)
     async with write_transaction():
-        update = {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}
+        update: dict[Column | str, Any] = {
+            Account.failed_logins: 0,
+            Account.locked_until: None,
+            Account.last_login_at: now,
+        }
         if needs_rehash(row["password_hash"]):
             update[Account.password_hash] = await hash_password(password)
         await Account.update(update).where(Account.id == row["id"])

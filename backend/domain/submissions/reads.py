@@ -107,8 +107,8 @@ async def file_for_download(
             SubmissionFile.sha256,
             SubmissionFile.original_name,
             SubmissionFile.media_type,
-            SubmissionFile.version.submission.as_alias("submission"),
-            SubmissionFile.version.submission.enterprise.as_alias("enterprise"),
+            SubmissionFile.version._.submission.as_alias("submission"),
+            SubmissionFile.version._.submission._.enterprise.as_alias("enterprise"),
         )
         .where(SubmissionFile.id == file_id)
         .first()

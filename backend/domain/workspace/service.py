@@ -149,7 +149,7 @@ async def return_notes(enterprise_id: int, obligation_ids: list[int]) -> dict[in
     """For each obligation, the last released review of the submission's latest version."""
     if not obligation_ids:
         return {}
-    submission = Review.version.submission
+    submission = Review.version._.submission._
     rows = (
         await Review.select(
             submission.obligation.as_alias("obligation"),

@@ -68,6 +68,13 @@ def test_the_contracts_hold_on_the_tree(tmp_path: Path) -> None:
             "Services",
             None,
         ),
+        # A service raising an HTTP exception instead of a domain error.
+        (
+            "backend.domain.scores.service",
+            "from litestar.exceptions import NotFoundException",
+            "Services raise",
+            None,
+        ),
         # A task reaching for the web layer.
         ("tasks.jobs", "import backend.web.templating", "Background tasks", None),
         # A cycle between two domain areas (reviews already build on submissions).

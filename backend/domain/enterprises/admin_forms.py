@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from backend.db.tables import Enterprise
 from backend.domain.enterprises.roster import NAME_MAX
+from backend.domain.errors import NotFound
 from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib import timeutil
 from backend.rules.credit_code import credit_code_error, normalize_credit_code
@@ -112,7 +111,7 @@ async def repath(old_path: str, new_path: str) -> None:
 async def enterprise_or_404(enterprise_id: int) -> EnterpriseRow:
     row = await get_enterprise(enterprise_id)
     if row is None:
-        raise NotFoundException("未找到该企业，可能编号有误；请返回企业列表重新选择。")
+        raise NotFound("未找到该企业，可能编号有误；请返回企业列表重新选择。")
     return row
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from backend.domain.enterprises.schemas import ContactsOut, EnterpriseDetailOut, EnterprisePageOut
+from backend.domain.errors import Invalid, NotFound
 from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
+from backend.domain.shared.paging import page_slice
 from backend.rules.cohorts import Cohort
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
-from backend.web.paging import page_slice
 
 
 class EnterpriseApiController(Controller):
@@ -33,7 +33,7 @@ class EnterpriseApiController(Controller):
         rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
-                raise ValidationException("分组无效，可选：UPG7、T1、SUB。")
+                raise Invalid("分组无效，可选：UPG7、T1、SUB。")
             rows = [e for e in rows if e.cohort == group.upper()]
         items = page_slice(rows, page, page_size)
         return EnterprisePageOut(
@@ -49,7 +49,7 @@ class EnterpriseApiController(Controller):
     async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> EnterpriseDetailOut:
         row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
         if row is None:
-            raise NotFoundException("未找到该企业。")
+            raise NotFound("未找到该企业。")
         contacts = ContactsOut(
             name=row.contact_name, phone=row.contact_phone, email=row.contact_email
         )

@@ -7,10 +7,10 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
 from backend.db.tables import Obligation, Programme
+from backend.domain.errors import NotFound
 from backend.domain.programmes.schemas import (
     ObligationOut,
     ObligationPageOut,
@@ -18,8 +18,8 @@ from backend.domain.programmes.schemas import (
     ProgrammeOut,
 )
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
+from backend.domain.shared.paging import page_slice
 from backend.security.policy import Access
-from backend.web.paging import page_slice
 
 
 def _programme_json(row: dict[str, Any]) -> ProgrammeOut:
@@ -68,7 +68,7 @@ class ProgrammeApiController(Controller):
     async def get_programme(self, programme_id: FromPath[int]) -> ProgrammeOut:
         row = await Programme.select(*PROGRAMME_FIELDS).where(Programme.id == programme_id).first()
         if row is None:
-            raise NotFoundException("未找到该工作方案。")
+            raise NotFound("未找到该工作方案。")
         return _programme_json(row)
 
     @get(
@@ -107,5 +107,5 @@ class ProgrammeApiController(Controller):
     async def get_obligation(self, obligation_id: FromPath[int]) -> ObligationOut:
         row = await Obligation.select().where(Obligation.id == obligation_id).first()
         if row is None:
-            raise NotFoundException("未找到该节点任务。")
+            raise NotFound("未找到该节点任务。")
         return _obligation_json(row)

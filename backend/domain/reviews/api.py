@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.errors import Invalid, NotFound
 from backend.domain.reviews.service import decide
 from backend.domain.submissions.reads import submission_detail as load_detail
 from backend.domain.submissions.schemas import SubmissionOut
@@ -50,11 +50,11 @@ class ReviewApiController(Controller):
         "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
         Decides the latest version and releases at once; returns the submission detail."""
         if data.decision not in ("approve", "return"):
-            raise ClientException("decision 应为 approve（通过）或 return（退回修改）。")
+            raise Invalid("decision 应为 approve（通过）或 return（退回修改）。")
         try:
             resubmit_by = parse_date(data.resubmit_by)
         except ValueError as exc:
-            raise ClientException(f"重新报送期限（resubmit_by）：{exc}。") from None
+            raise Invalid(f"重新报送期限（resubmit_by）：{exc}。") from None
         await decide(
             submission_id,
             decision=data.decision,
@@ -67,5 +67,5 @@ class ReviewApiController(Controller):
         )
         found = await load_detail(submission_id, None)
         if found is None:
-            raise NotFoundException("未找到该报送。")
+            raise NotFound("未找到该报送。")
         return msgspec.convert(found, SubmissionOut)

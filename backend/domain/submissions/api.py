@@ -7,12 +7,12 @@ import datetime as dt
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import DomainError, Invalid, NotFound
-from backend.domain.submissions.openapi import MultipartUploadOperation
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
 from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionOut
@@ -23,6 +23,7 @@ from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
 from backend.settings import get_settings
 from backend.storage import FileStore
+from backend.web.openapi import field, file_field, form, multipart_operation
 
 # Litestar's own limit is only a backstop: receive_upload enforces MAX_UPLOAD_MB while streaming.
 BODY_LIMIT = 4 * 1024 * 1024 * 1024
@@ -57,6 +58,21 @@ def parse_new_version(fields: dict[str, str]) -> NewVersion:
     )
 
 
+UPLOAD_FORM = form(
+    {
+        "enterprise_id": field(OpenAPIType.INTEGER, "报送企业编号"),
+        "obligation_id": field(OpenAPIType.INTEGER, "节点任务编号"),
+        "year": field(OpenAPIType.INTEGER, "年度（按年报送的任务）"),
+        "note": field(OpenAPIType.STRING, "说明"),
+        "doc_no": field(OpenAPIType.STRING, "发文字号"),
+        "doc_on": field(OpenAPIType.STRING, "成文日期 YYYY-MM-DD", format=OpenAPIFormat.DATE),
+        "not_secret": field(OpenAPIType.STRING, "不涉密声明：1 表示已声明", enum=["1"]),
+        "files": file_field("材料文件（一个或多个）", many=True),
+    },
+    required=["enterprise_id", "obligation_id", "files"],
+)
+
+
 class SubmissionApiController(Controller):
     path = "/api/v1/submissions"
     tags = ["submissions"]
@@ -68,7 +84,7 @@ class SubmissionApiController(Controller):
         opt={"access": Access.SUBMIT},
         request_max_body_size=BODY_LIMIT,
         status_code=201,
-        operation_class=MultipartUploadOperation,
+        operation_class=multipart_operation(UPLOAD_FORM),
     )
     async def create(self, request: Request) -> CreatedSubmissionOut:
         """multipart/form-data: enterprise_id, obligation_id, year (annual obligations), note,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from arq import create_pool
@@ -23,7 +23,7 @@ class TaskQueue(Protocol):
 class InlineQueue:
     """Runs the job at once, in this process; refuses a repeated job id, as arq does."""
 
-    def __init__(self, functions: list[JobFunction] = FUNCTIONS) -> None:
+    def __init__(self, functions: Sequence[JobFunction] = FUNCTIONS) -> None:
         self.functions = {f.__name__: f for f in functions}
         self.results: dict[str, Any] = {}
 

@@ -14,6 +14,7 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
+    Reference,
     RequestBody,
     Schema,
 )
@@ -28,7 +29,7 @@ def file_field(description: str, *, many: bool = False) -> Schema:
     return Schema(type=OpenAPIType.ARRAY, description=description, items=one) if many else one
 
 
-def form(properties: dict[str, Schema], required: list[str]) -> Schema:
+def form(properties: dict[str, Schema | Reference], required: list[str]) -> Schema:
     return Schema(type=OpenAPIType.OBJECT, properties=properties, required=required)
 
 

@@ -96,7 +96,7 @@ class ExportController(Controller):
 
     @get("/{job_id:int}", name="exports:job", opt=EXPORT)
     async def job(self, request: Request, job_id: FromPath[int]) -> Template:
-        context = {"job": _view(await _job_or_404(job_id)), "error": ""}
+        context: dict[str, Any] = {"job": _view(await _job_or_404(job_id)), "error": ""}
         if request.headers.get("hx-request"):
             return Template(template_name="exports/partials/job.html", context=context)
         context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)

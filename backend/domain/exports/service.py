@@ -77,6 +77,9 @@ async def build_file(
     if kind == "assessment":
         from backend.domain.scores.service import compute_scores, current_programme
 
+        if year is None:
+            raise ExportError("考核评分表须指定年度。")
+
         programme = await current_programme(programme_id)
         if programme is None:
             raise ExportError("尚未载入工作方案，无法生成考核评分表。")
@@ -110,7 +113,9 @@ def _seal(path: Path) -> str:
 
 
 async def _update(job_id: int, **values: Any) -> None:
-    await ExportJob.update(values).where(ExportJob.id == job_id)
+    await ExportJob.update({name: value for name, value in values.items()}).where(
+        ExportJob.id == job_id
+    )
 
 
 class ThreadProgress:

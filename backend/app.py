@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, cast
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -34,6 +38,7 @@ from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
+from backend.lib.tasks import TaskQueue
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
@@ -42,15 +47,34 @@ from backend.settings import Settings, get_settings
 from backend.web import templating
 from backend.web.api_docs import api_docs
 from backend.web.errors import http_error_handler
+from backend.web.health import healthz, readyz
+from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_middleware
 
 if TYPE_CHECKING:
     from litestar.types import ExceptionHandler
 
 
-@get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def queue_lifespan(redis_url: str) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """One task queue (one Redis pool) for the life of the app, injected as `queue`. The pool
+    connects lazily: the app starts (and /readyz says so) while Redis is down."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from tasks.queue import make_queue  # the app wires tasks in; the domain never imports them
+
+        app.state.queue = await make_queue(redis_url)
+        try:
+            yield
+        finally:
+            await app.state.queue.close()
+
+    return lifespan
+
+
+def provide_queue(state: State) -> TaskQueue:
+    queue: TaskQueue = state.queue
+    return queue
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -66,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             home,
             healthz,
+            readyz,
             api_docs,
             LoginController,
             PasswordController,
@@ -102,7 +127,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
+        dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -30,6 +30,7 @@ from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
 from backend.domain.lists.api import ListsApiController
+from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.reviews.api import ReviewApiController
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SubmissionApiController,
             ReviewApiController,
             ListsApiController,
+            ListsController,
             NotificationController,
             create_static_files_router(
                 path="/static",

@@ -14,6 +14,7 @@ from backend.domain.board.params import parse_board_query, query_params
 from backend.domain.board.service import Board, status_totals
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
+from backend.domain.lists.panel import lists_panel
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
@@ -84,6 +85,8 @@ class BoardController(Controller):
         )
         if history is None:
             raise NotFound("未找到该企业的这项节点任务。")
+        lists = await lists_panel(history.reporter.id, history.obligation["code"])
         return Template(
-            template_name="board/partials/cell.html", context={"h": history, "as_of": day}
+            template_name="board/partials/cell.html",
+            context={"h": history, "as_of": day, "lists": lists},
         )

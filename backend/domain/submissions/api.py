@@ -13,11 +13,11 @@ from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import DomainError, Invalid, NotFound
+from backend.domain.shared.uploads import receive_upload
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
 from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionOut
 from backend.domain.submissions.service import NewVersion, create_version
-from backend.domain.submissions.uploads import receive_upload
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope

@@ -21,6 +21,8 @@ from litestar.template.config import TemplateConfig
 from backend.db.lifespan import db_lifespan
 from backend.domain.accounts.admin import UserAdminController
 from backend.domain.accounts.controllers import LoginController, PasswordController
+from backend.domain.accounts.mfa_controllers import MfaController
+from backend.domain.accounts.own_tokens import OwnTokenController
 from backend.domain.audit.controllers import AuditController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
@@ -88,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             readyz,
             LoginController,
             PasswordController,
+            OwnTokenController,
+            MfaController,
             UserAdminController,
             ExportController,
             ScoreController,

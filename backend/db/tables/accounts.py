@@ -3,8 +3,8 @@
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
+from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.security.audit import Actor
 
 CLI_ACTOR = Actor(None, "命令行")
-
-
-def _run(work):
-    from backend.cli import _run as run
-
-    return run(work)
+_run = run_with_db
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -70,7 +67,7 @@ def head(output: Path | None) -> None:
     from backend.security.audit_chain import HeadError, dump_head, make_head
     from backend.security.audit_key import AuditKeyError
 
-    async def work() -> dict:
+    async def work() -> dict[str, Any]:
         statement = await make_head()
         await record(
             AuditAction.AUDIT_HEAD_EXPORT,

@@ -103,8 +103,12 @@ async def verify(head: dict[str, Any] | None = None) -> VerifyResult:
     while batch := await _rows(last_id):
         for row in batch:
             problem = _break(row, prev_hash, last_id, keys)
-            at_head = not problem and head and row["id"] == head_id
-            if at_head and (row["row_hash"] != head["哈希值"] or checked + 1 != head["记录条数"]):
+            at_head = head is not None and not problem and row["id"] == head_id
+            if (
+                at_head
+                and head is not None
+                and (row["row_hash"] != head["哈希值"] or checked + 1 != head["记录条数"])
+            ):
                 problem = f"第 {head_id} 条记录与链头不符，链头之前的记录被改动、删除或插入。"
             if problem:
                 return VerifyResult(False, checked, row["id"], problem, last_id, prev_hash)

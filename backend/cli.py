@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from backend.domain.demo.generator import DemoSummary
 
-T = TypeVar("T")
-
-
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    """Run one piece of async work with the database open (the PostgreSQL pool, if any)."""
-    from backend.db.lifespan import db_lifespan
-
-    async def main() -> T:
-        async with db_lifespan():
-            return await work()
-
-    return asyncio.run(main())
+_run = run_with_db
 
 
 def _describe(demo: DemoSummary) -> str:
@@ -91,6 +79,13 @@ def serve(host: str, port: int, no_demo: bool) -> None:
         for problem in problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(2)
+    from backend.security.audit_key import AuditKeyError, load_ring
+
+    try:
+        load_ring()  # before migrating: re-anchoring old audit rows needs the key
+    except AuditKeyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
     async def work() -> SeedReport:
         await run_migrate()
@@ -119,7 +114,7 @@ def serve(host: str, port: int, no_demo: bool) -> None:
     )
 
 
-def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
+def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn trusts X-Forwarded-* from 127.0.0.1 unless told otherwise: give it exactly the
     proxies the app trusts (backend/web/edge.py), or none, so its log and the app agree."""
     if not settings.trusted_proxies:
@@ -141,7 +136,8 @@ def worker() -> None:
 
 
 def _register() -> None:
-    from backend.cli_admin import audit, export, import_group, users
+    from backend.cli_admin import export, import_group, users
+    from backend.cli_audit import audit
 
     main.add_command(users)
     main.add_command(export)

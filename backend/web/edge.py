@@ -12,7 +12,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from backend.settings import Settings
 
@@ -83,14 +90,18 @@ def _headers(scope: Scope, name: bytes) -> list[str]:
 
 
 async def _bad_host(send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 400,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": BAD_HOST.encode()})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 400,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+    }
+    await send(start)
+    body: HTTPResponseBodyEvent = {
+        "type": "http.response.body",
+        "body": BAD_HOST.encode(),
+        "more_body": False,
+    }
+    await send(body)
 
 
 def edge_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:

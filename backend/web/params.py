@@ -13,7 +13,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer / serial
+from backend.lib.ids import MAX_ID, id_in_range, parse_id
+
+__all__ = ["MAX_ID", "id_in_range", "parse_id"]  # re-exported for controllers
+
 MAX_PAGE = 100_000  # far beyond any list here; keeps (page - 1) * size inside int64
 
 # A page number or size: beyond MAX_PAGE either way is refused (400 naming the parameter).
@@ -21,20 +24,6 @@ QueryPage = Annotated[int, QueryParameter(ge=-MAX_PAGE, le=MAX_PAGE)]
 # An id or year in a query string; 0 or a negative value simply matches nothing.
 QueryInt = Annotated[int, QueryParameter(ge=-MAX_ID, le=MAX_ID)]
 OptionalQueryInt = Annotated[int | None, QueryParameter(ge=-MAX_ID, le=MAX_ID)]
-
-
-def id_in_range(value: int) -> bool:
-    return 1 <= value <= MAX_ID
-
-
-def parse_id(raw: str) -> int | None:
-    """An id typed into a form: ASCII digits naming a possible row, else None. (`str.isdigit`
-    accepts "²", which `int` refuses; full-width digits are not ids either.)"""
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if id_in_range(value) else None
 
 
 def path_id_middleware(app: ASGIApp) -> ASGIApp:

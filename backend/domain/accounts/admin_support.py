@@ -8,9 +8,9 @@ from litestar import Request
 
 from backend.db.tables import Account, Enterprise
 from backend.domain.errors import NotFound
+from backend.lib.ids import parse_id
 from backend.security.guards import current_user
 from backend.security.policy import Role
-from backend.web.params import parse_id
 
 
 async def _groups_and_enterprises() -> list[dict[str, Any]]:

@@ -13,11 +13,12 @@ from litestar.response import Response, Template
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.audit.service import audit_page, build_workbook, decorate, export_rows
 from backend.domain.errors import Invalid
+from backend.lib.ids import id_in_range
 from backend.lib.timeutil import now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, verify_chain
 from backend.security.policy import Access
 from backend.web.downloads import attachment
-from backend.web.params import QueryPage, id_in_range
+from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
 AUDIT = {"access": Access.AUDIT}
@@ -99,6 +100,15 @@ class AuditController(Controller):
                 template_name="audit/partials/rows.html", context=context, status_code=status
             )
         context["chain"] = await verify_chain()
+        # A full page load is a view (with its filters, a search) of the log, recorded after
+        # the rows were read. htmx refreshes within the page (paging, re-filtering) are part of
+        # that view and not recorded one by one, or every click would add a row.
+        await record(
+            AuditAction.AUDIT_VIEW,
+            actor_for(request),
+            entity="audit_event",
+            changes={"filters": filters.active(), "page": context["page"]},
+        )
         return Template(template_name="audit/list.html", context=context, status_code=status)
 
     @get("/export.xlsx", name="audit:export", opt=AUDIT)

@@ -8,10 +8,10 @@ from typing import Any
 
 from backend.domain.board.service import BoardQuery
 from backend.domain.errors import Invalid
+from backend.lib.ids import MAX_ID
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import STATUS_LABELS, Status
 from backend.rules.cohorts import Cohort
-from backend.web.params import MAX_ID
 
 MAX_PAGE_SIZE = 5000
 

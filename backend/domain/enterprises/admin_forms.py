@@ -8,12 +8,12 @@ from typing import Any
 
 from backend.db.tables import Enterprise
 from backend.domain.enterprises.roster import NAME_MAX
-from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.domain.errors import NotFound
+from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib import timeutil
+from backend.lib.ids import parse_id
 from backend.rules.credit_code import credit_code_error, normalize_credit_code
 from backend.security.audit import Actor, AuditAction, record
-from backend.web.params import parse_id
 
 _LIMITS = {"short_name": 60, "contact_name": 60, "contact_phone": 40, "contact_email": 120}
 _LABELS = {

@@ -35,13 +35,13 @@ from backend.domain.exports.registry import (
     spec_for,
 )
 from backend.domain.exports.sheets import OnRow
+from backend.lib.ids import parse_id
 from backend.lib.tasks import TaskQueue
 from backend.lib.timeutil import parse_date, today
 from backend.rules import job_deadline as rules
 from backend.security.audit import Actor, AuditAction, record
 from backend.settings import get_settings
 from backend.storage import FileStore
-from backend.web.params import parse_id
 
 log = logging.getLogger(__name__)
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
@@ -112,7 +112,9 @@ def _seal(path: Path) -> str:
 
 
 async def _update(job_id: int, **values: Any) -> None:
-    await ExportJob.update(values).where(ExportJob.id == job_id)
+    await ExportJob.update({name: value for name, value in values.items()}).where(
+        ExportJob.id == job_id
+    )
 
 
 class ThreadProgress:

@@ -26,13 +26,14 @@ from backend.domain.reviews.service import (
     revoke_exemption,
 )
 from backend.domain.submissions.reads import file_for_download, submission_detail
+from backend.lib.ids import parse_id
 from backend.lib.timeutil import parse_date
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.storage import FileStore
-from backend.web.params import QueryInt, QueryPage, parse_id
+from backend.web.params import QueryInt, QueryPage
 
 REVIEW = {"access": Access.REVIEW}
 PAGE_SIZE = 50
@@ -156,7 +157,7 @@ class ReviewController(Controller):
         self, request: Request, submission_id: FromPath[int]
     ) -> Template | Redirect:
         raw = await request.form()
-        form = {
+        form: dict[str, Any] = {
             "decision": str(raw.get("decision") or ""),
             "grade": str(raw.get("grade") or ""),
             "reasons": [str(v) for v in raw.getall("reasons", [])],

@@ -35,6 +35,7 @@ from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
+from backend.storage_sweep import store_sweeper
 from backend.web import templating
 from backend.web.errors import http_error_handler
 from backend.web.middleware import security_headers_middleware
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, store_sweeper],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -54,6 +54,9 @@ class Settings:
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
+    # The store sweep leaves temporaries and unreferenced blobs younger than this alone: it
+    # must exceed the longest upload (adoption to commit) and export (see storage_sweep.py).
+    store_grace_hours: float = 6.0
 
     @property
     def is_postgres(self) -> bool:
@@ -99,6 +102,7 @@ class Settings:
             password_history=_env_int("PASSWORD_HISTORY", 5),
             login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
+            store_grace_hours=max(_env_int("STORE_GRACE_HOURS", 6), 1),
         )
 
 

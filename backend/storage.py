@@ -7,7 +7,7 @@ Removal. A blob is shared by every row with the same content, and a row is writt
 transaction that commits *after* the blob was adopted. So a failed upload can never know
 whether another upload, still in flight, is about to commit a row pointing to the same blob:
 unlinking on the failure path lost committed files (issue 8, defect 1). Hence the rule here:
-nothing but the sweep (`backend/store_sweep.py`) removes a blob, and the sweep removes only a
+nothing but the sweep (`backend/storage_sweep.py`) removes a blob, and the sweep removes only a
 blob that no row references AND that nobody has adopted for longer than the grace period
 (longer than any upload takes from adoption to commit). Adopting a blob that already exists
 refreshes its mtime, and adoption and the sweep's last look-and-unlink exclude each other with

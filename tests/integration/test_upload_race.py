@@ -58,8 +58,9 @@ async def test_a_failed_upload_never_removes_a_file_another_upload_committed(
         if response.status_code != 200 or response.content != expected:
             lost.append((row["original_name"], response.status_code))
     assert not lost, f"{len(lost)} of {PAIRS} committed files cannot be downloaded: {lost[:5]}"
-    assert await SubmissionVersion.count().where(
-        SubmissionVersion.submission == submission[0]["id"]
-    ) == PAIRS
+    assert (
+        await SubmissionVersion.count().where(SubmissionVersion.submission == submission[0]["id"])
+        == PAIRS
+    )
     await uploader.aclose()
     await second_uploader.aclose()

@@ -170,8 +170,7 @@ def export() -> None:
 
 
 def _export(kind: str, year: str, as_of: str, output: Path) -> None:
-    from litestar.exceptions import HTTPException
-
+    from backend.domain.errors import DomainError
     from backend.domain.exports.service import KINDS, ExportError, build_file, parse_params
     from backend.security.audit import AuditAction, record
 
@@ -189,8 +188,8 @@ def _export(kind: str, year: str, as_of: str, output: Path) -> None:
 
     try:
         rows = _run(work)
-    except (ExportError, HTTPException) as exc:
-        click.echo(f"导出失败：{getattr(exc, 'detail', None) or exc}", err=True)
+    except (ExportError, DomainError) as exc:
+        click.echo(f"导出失败：{exc}", err=True)
         sys.exit(1)
     click.echo(f"已导出{KINDS[kind]}（{rows} 行）：{output}")
 

@@ -1,4 +1,5 @@
-"""Errors in Chinese: JSON for the API, a page (or a swappable fragment) for the browser.
+"""Errors in Chinese, mapped once: a domain error (`backend.domain.errors`) or a Litestar HTTP
+error becomes JSON for the API, a fragment for an htmx request (`request.htmx`) or a full page.
 Tracebacks never reach the client. An anonymous browser is sent to the login page."""
 
 from __future__ import annotations
@@ -6,8 +7,9 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -47,13 +49,13 @@ def _message(status: int, detail: str | None, extra: object = None) -> str:
     return DEFAULT_MESSAGES.get(status, "请求失败，请稍后重试。")
 
 
-def _redirect(request: Request, location: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(b"", status_code=200, headers={"HX-Redirect": location})
+def _redirect(request: HTMXRequest, location: str) -> Response:
+    if request.htmx:  # htmx would swap the login page into a fragment: navigate instead
+        return ClientRedirect(redirect_to=location)
     return Redirect(path=location)
 
 
-def http_error_handler(request: Request, exc: Exception) -> Response:
+def http_error_handler(request: HTMXRequest, exc: Exception) -> Response:
     extra = None
     if isinstance(exc, DomainError):
         status, detail = exc.status_code, exc.message
@@ -71,9 +73,8 @@ def http_error_handler(request: Request, exc: Exception) -> Response:
         return _redirect(request, "/account/password")
     if is_api:
         return Response({"status_code": status, "detail": message}, status_code=status)
-    fragment = bool(request.headers.get("hx-request"))
     return Template(
-        template_name="errors/_message.html" if fragment else "errors/error.html",
+        template_name="errors/_message.html" if request.htmx else "errors/error.html",
         context={"status": status, "message": message},
         status_code=status,
     )

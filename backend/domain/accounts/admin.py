@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -22,6 +21,7 @@ from backend.domain.accounts.service import (
     set_active,
     unlock,
 )
+from backend.domain.errors import NotFound
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
@@ -67,7 +67,7 @@ async def _account(account_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException("未找到该用户。")
+        raise NotFound("未找到该用户。")
     return row
 
 

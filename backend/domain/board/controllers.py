@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from backend.domain.board.history import cell_history
 from backend.domain.board.params import parse_board_query, query_params
 from backend.domain.board.service import build_board, status_totals
+from backend.domain.errors import Invalid, NotFound
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
@@ -61,7 +61,7 @@ class BoardController(Controller):
         try:
             day = parse_date(as_of) or today()
         except ValueError as exc:
-            raise ValidationException(str(exc)) from None
+            raise Invalid(str(exc)) from None
         history = await cell_history(
             enterprise_id,
             obligation_id,
@@ -70,7 +70,7 @@ class BoardController(Controller):
             enterprise_scope(current_user(request)),
         )
         if history is None:
-            raise NotFoundException("未找到该企业的这项节点任务。")
+            raise NotFound("未找到该企业的这项节点任务。")
         return Template(
             template_name="board/partials/cell.html", context={"h": history, "as_of": day}
         )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from litestar.exceptions import ValidationException
-
 from backend.domain.board.service import BoardQuery
+from backend.domain.errors import Invalid
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import STATUS_LABELS, Status
 from backend.rules.cohorts import Cohort
@@ -22,9 +21,9 @@ def _int(raw: str | None, label: str, minimum: int = 0) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationException(f"{label}应为整数，收到“{raw}”。") from None
+        raise Invalid(f"{label}应为整数，收到“{raw}”。") from None
     if value < minimum:
-        raise ValidationException(f"{label}不能小于 {minimum}。")
+        raise Invalid(f"{label}不能小于 {minimum}。")
     return value
 
 
@@ -32,20 +31,18 @@ def parse_board_query(params: dict[str, str | None], *, default_page_size: int) 
     try:
         as_of = parse_date(params.get("as_of")) or today()
     except ValueError as exc:
-        raise ValidationException(str(exc)) from None
+        raise Invalid(str(exc)) from None
     status = (params.get("status") or "").strip() or None
     if status is not None and status not in {s.value for s in Status}:
         choices = "、".join(f"{STATUS_LABELS[s]}（{s.value}）" for s in Status)
-        raise ValidationException(f"状态“{status}”无效，可选：{choices}。")
+        raise Invalid(f"状态“{status}”无效，可选：{choices}。")
     cohort = (params.get("group") or "").strip().upper() or None
     if cohort is not None and cohort not in {c.value for c in Cohort}:
-        raise ValidationException(
-            "分组无效，可选：UPG7（提级管理）、T1（市属一级）、SUB（子企业）。"
-        )
+        raise Invalid("分组无效，可选：UPG7（提级管理）、T1（市属一级）、SUB（子企业）。")
     year = _int(params.get("year"), "年度", 2000)
     page_size = _int(params.get("page_size"), "每页数量", 0)
     if page_size is not None and page_size > MAX_PAGE_SIZE:
-        raise ValidationException(f"每页数量不能超过 {MAX_PAGE_SIZE}。")
+        raise Invalid(f"每页数量不能超过 {MAX_PAGE_SIZE}。")
     return BoardQuery(
         as_of=as_of,
         programme_id=_int(params.get("programme_id"), "工作方案编号", 1),

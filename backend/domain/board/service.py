@@ -11,11 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from litestar.exceptions import NotFoundException, ValidationException
-
 from backend.db.tables import Obligation
 from backend.domain.board.facts import Facts, load_facts
 from backend.domain.enterprises.service import EnterpriseRow, matches_query, visible_enterprises
+from backend.domain.errors import Invalid, NotFound
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.lib.timeutil import end_of_day
 from backend.rules.cell_status import CellState, Status, cell_status
@@ -208,16 +207,16 @@ async def build_board(
     programmes = await list_programmes()
     programme = pick_programme(programmes, query.programme_id)
     if programme is None and query.programme_id is not None:
-        raise NotFoundException("未找到该工作方案。")
+        raise NotFound("未找到该工作方案。")
     all_columns = await load_columns(programme["id"]) if programme else []
     years = sorted({c.due_year for c in all_columns})
     if query.year is not None and years and query.year not in years:
-        raise ValidationException(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
+        raise Invalid(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
 
     enterprises = await visible_enterprises(scope)
     if query.enterprise_id is not None and all(e.id != query.enterprise_id for e in enterprises):
-        raise NotFoundException("未找到该企业。")
+        raise NotFound("未找到该企业。")
     group_names = {e.id: e.name for e in enterprises if e.parent_id is None}
     candidates = _filter_rows(enterprises, query)
     reporting_ids = sorted({e.id if e.cohort is not Cohort.SUB else e.group_id for e in candidates})

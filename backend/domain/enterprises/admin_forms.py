@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from backend.db.tables import Enterprise
 from backend.domain.enterprises.roster import NAME_MAX
 from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
+from backend.domain.errors import NotFound
 from backend.lib import timeutil
 from backend.rules.credit_code import credit_code_error, normalize_credit_code
 from backend.security.audit import Actor, AuditAction, record
@@ -112,7 +111,7 @@ async def repath(old_path: str, new_path: str) -> None:
 async def enterprise_or_404(enterprise_id: int) -> EnterpriseRow:
     row = await get_enterprise(enterprise_id)
     if row is None:
-        raise NotFoundException("未找到该企业，可能编号有误；请返回企业列表重新选择。")
+        raise NotFound("未找到该企业，可能编号有误；请返回企业列表重新选择。")
     return row
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
+from backend.domain.errors import Invalid, NotFound
 from backend.rules.cohorts import Cohort
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
@@ -18,7 +18,7 @@ MAX_PAGE_SIZE = 1000
 
 def page_slice(items: list[Any], page: int, page_size: int) -> list[Any]:
     if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
-        raise ValidationException(f"页码须 ≥ 1，每页数量须在 1—{MAX_PAGE_SIZE} 之间。")
+        raise Invalid(f"页码须 ≥ 1，每页数量须在 1—{MAX_PAGE_SIZE} 之间。")
     start = (page - 1) * page_size
     return items[start : start + page_size]
 
@@ -41,7 +41,7 @@ class EnterpriseApiController(Controller):
         rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
-                raise ValidationException("分组无效，可选：UPG7、T1、SUB。")
+                raise Invalid("分组无效，可选：UPG7、T1、SUB。")
             rows = [e for e in rows if e.cohort == group.upper()]
         items = page_slice(rows, page, page_size)
         return {
@@ -60,7 +60,7 @@ class EnterpriseApiController(Controller):
     async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> dict[str, Any]:
         row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
         if row is None:
-            raise NotFoundException("未找到该企业。")
+            raise NotFound("未找到该企业。")
         data = row.to_api()
         data["contacts"] = {
             "name": row.contact_name,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.domain.enterprises.timeline import enterprise_timeline
+from backend.domain.errors import Invalid, NotFound
 from backend.lib.timeutil import parse_date, today
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
@@ -44,11 +44,11 @@ class EnterpriseController(Controller):
         scope = enterprise_scope(current_user(request))
         enterprise = await get_enterprise(enterprise_id, scope)
         if enterprise is None:
-            raise NotFoundException("未找到该企业。")
+            raise NotFound("未找到该企业。")
         try:
             day = parse_date(as_of) or today()
         except ValueError as exc:
-            raise ValidationException(str(exc)) from None
+            raise Invalid(str(exc)) from None
         everyone = await visible_enterprises(scope)
         children = [e for e in everyone if e.parent_id == enterprise.id]
         descendants = sum(

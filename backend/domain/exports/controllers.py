@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.errors import Forbidden, NotFound
 from backend.domain.exports.service import (
     ACTIVE,
     KINDS,
@@ -53,7 +53,7 @@ def _attachment(filename: str, fallback: str) -> str:
 async def _job_or_404(job_id: int) -> dict[str, Any]:
     job = await load_job(job_id)
     if job is None:
-        raise NotFoundException("未找到该导出任务。")
+        raise NotFound("未找到该导出任务。")
     return job
 
 
@@ -107,11 +107,11 @@ class ExportController(Controller):
         job = await _job_or_404(job_id)
         user = current_user(request)
         if user is None or not (user.is_sasac or user.id == job["requested_by"]):
-            raise PermissionDeniedException("只有导出人或国资委工作人员可以下载该文件。")
+            raise Forbidden("只有导出人或国资委工作人员可以下载该文件。")
         store = FileStore(get_settings().storage_dir)
         sha256 = job["file_sha256"]
         if job["status"] != "done" or not sha256 or not store.exists(sha256):
-            raise NotFoundException("文件尚未生成或已失效，请重新导出。")
+            raise NotFound("文件尚未生成或已失效，请重新导出。")
         content = await anyio.to_thread.run_sync(store.path_for(sha256).read_bytes)
         await record(
             AuditAction.FILE_DOWNLOAD,

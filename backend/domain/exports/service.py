@@ -18,9 +18,9 @@ from typing import Any
 
 import anyio.from_thread
 import anyio.to_thread
-from litestar.exceptions import HTTPException
 
 from backend.db.tables import ExportJob
+from backend.domain.errors import DomainError
 from backend.domain.exports.sheets import OnRow, build_assessment, build_board_sheet
 from backend.lib.timeutil import today
 from backend.security.audit import Actor, AuditAction, record
@@ -132,8 +132,8 @@ class ThreadProgress:
 def _message(exc: Exception) -> str:
     if isinstance(exc, ExportError):
         return str(exc)
-    if isinstance(exc, HTTPException):
-        return f"导出失败：{exc.detail}"
+    if isinstance(exc, DomainError):
+        return f"导出失败：{exc.message}"
     return "导出失败：生成文件时出错，请稍后重试；如仍失败，请联系系统管理员。"
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from backend.db.tables import Notification
+from backend.domain.notifications.service import mark_all_read, notifications_page
 from backend.security.guards import current_user
 from backend.security.policy import Access
 
@@ -24,41 +21,15 @@ class NotificationController(Controller):
     async def page(self, request: Request, page: FromQuery[int] = 1) -> Template:
         user = current_user(request)
         assert user is not None
-        mine = Notification.recipient == user.id
-        total = await Notification.count().where(mine)
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        rows = (
-            await Notification.select(
-                Notification.id,
-                Notification.title,
-                Notification.body,
-                Notification.link,
-                Notification.created_at,
-                Notification.read_at,
-            )
-            .where(mine)
-            .order_by(Notification.id, ascending=False)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+        context = await notifications_page(user.id, page, PAGE_SIZE)
         return Template(
             template_name="notifications/list.html",
-            context={
-                "rows": rows,
-                "total": total,
-                "page": page,
-                "pages": pages,
-                "offset": (page - 1) * PAGE_SIZE,
-                "active_menu": "notifications",
-            },
+            context={**context, "active_menu": "notifications"},
         )
 
     @post("/read", opt={"access": Access.ACCOUNT}, status_code=303)
     async def read_all(self, request: Request) -> Redirect:
         user = current_user(request)
         assert user is not None
-        await Notification.update({Notification.read_at: dt.datetime.now(dt.UTC)}).where(
-            Notification.recipient == user.id, Notification.read_at.is_null()
-        )
+        await mark_all_read(user.id)
         return Redirect(path="/notifications", status_code=303)

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
 from backend.db.tables import Obligation, Programme
 from backend.domain.enterprises.api import page_slice
+from backend.domain.errors import NotFound
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
 from backend.security.policy import Access
 
@@ -61,7 +61,7 @@ class ProgrammeApiController(Controller):
     async def get_programme(self, programme_id: FromPath[int]) -> dict[str, Any]:
         row = await Programme.select(*PROGRAMME_FIELDS).where(Programme.id == programme_id).first()
         if row is None:
-            raise NotFoundException("未找到该工作方案。")
+            raise NotFound("未找到该工作方案。")
         return _programme_json(row)
 
     @get(
@@ -100,5 +100,5 @@ class ProgrammeApiController(Controller):
     async def get_obligation(self, obligation_id: FromPath[int]) -> dict[str, Any]:
         row = await Obligation.select().where(Obligation.id == obligation_id).first()
         if row is None:
-            raise NotFoundException("未找到该节点任务。")
+            raise NotFound("未找到该节点任务。")
         return _obligation_json(row)

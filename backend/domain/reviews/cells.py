@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.db.tables import Exemption, Obligation, Submission
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.enterprises.service import get_enterprise
+from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension
 from backend.lib.timeutil import parse_date
 from backend.rules.cohorts import reports
@@ -25,9 +25,9 @@ async def _cell(enterprise_id: int, obligation_id: int) -> dict[str, Any]:
     enterprise = await get_enterprise(enterprise_id)
     obligation = await Obligation.select().where(Obligation.id == obligation_id).first()
     if enterprise is None or obligation is None:
-        raise NotFoundException("未找到该企业或节点任务。")
+        raise NotFound("未找到该企业或节点任务。")
     if not reports(obligation["applies_to"], enterprise.cohort):
-        raise NotFoundException("该节点任务不由该企业报送。")
+        raise NotFound("该节点任务不由该企业报送。")
     exemptions = (
         await Exemption.select()
         .where(Exemption.enterprise == enterprise_id, Exemption.obligation == obligation_id)
@@ -73,10 +73,8 @@ class CellActionController(Controller):
             await grant_exemption(
                 enterprise_id, obligation_id, str(raw.get("reason") or ""), actor_for(request)
             )
-        except HTTPException as exc:
-            if exc.status_code >= 500:
-                raise
-            return await self._page(enterprise_id, obligation_id, f"未办理：{exc.detail}", 422)
+        except (Invalid, Conflict) as exc:
+            return await self._page(enterprise_id, obligation_id, f"未办理：{exc.message}", 422)
         return Redirect(path=f"/reviews/cells/{enterprise_id}/{obligation_id}", status_code=303)
 
     @post("/extend", opt=REVIEW, status_code=200)
@@ -96,8 +94,6 @@ class CellActionController(Controller):
             )
         except ValueError as exc:
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc}。", 422)
-        except HTTPException as exc:
-            if exc.status_code >= 500:
-                raise
-            return await self._page(enterprise_id, obligation_id, f"未办理：{exc.detail}", 422)
+        except (Invalid, Conflict) as exc:
+            return await self._page(enterprise_id, obligation_id, f"未办理：{exc.message}", 422)
         return Redirect(path=f"/reviews/cells/{enterprise_id}/{obligation_id}", status_code=303)

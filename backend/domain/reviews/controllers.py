@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from backend.domain.accounts.controllers import actor_for
 from backend.domain.board.history import DECISION_LABELS
+from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.pages import (
     DONE_NOTICES,
     PREVIEW_TYPES,
@@ -42,10 +42,6 @@ PREVIEW_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ance
 def _user_id(request: Request) -> int | None:
     user = current_user(request)
     return user.id if user else None
-
-
-def _is_form_error(exc: HTTPException) -> bool:
-    return exc.status_code in (400, 409)
 
 
 class ReviewController(Controller):
@@ -177,11 +173,9 @@ class ReviewController(Controller):
             return await self._page(
                 request, submission_id, form=form, error=f"重新报送期限：{exc}。", status_code=422
             )
-        except HTTPException as exc:
-            if not _is_form_error(exc):
-                raise
+        except (Invalid, Conflict) as exc:  # shown on the form; NotFound etc. go to web/errors
             return await self._page(
-                request, submission_id, form=form, error=str(exc.detail), status_code=422
+                request, submission_id, form=form, error=exc.message, status_code=422
             )
         done = (
             "draft" if not release else "reopened" if form["decision"] == "reopen" else "released"
@@ -191,7 +185,7 @@ class ReviewController(Controller):
     async def _cell_of(self, submission_id: int) -> dict[str, Any]:
         sub = await submission_detail(submission_id, None)
         if sub is None:
-            raise NotFoundException("未找到该报送。")
+            raise NotFound("未找到该报送。")
         return sub
 
     @post("/{submission_id:int}/exempt", opt=REVIEW, status_code=200)
@@ -205,11 +199,9 @@ class ReviewController(Controller):
                 str(raw.get("reason") or ""),
                 actor_for(request),
             )
-        except HTTPException as exc:
-            if not _is_form_error(exc):
-                raise
+        except (Invalid, Conflict) as exc:  # shown on the form; NotFound etc. go to web/errors
             return await self._page(
-                request, submission_id, error=f"认定不适用未办理：{exc.detail}", status_code=422
+                request, submission_id, error=f"认定不适用未办理：{exc.message}", status_code=422
             )
         return Redirect(path=f"/reviews/{submission_id}?done=exempt", status_code=303)
 
@@ -229,10 +221,8 @@ class ReviewController(Controller):
         except ValueError as exc:
             error = f"延期未办理：{exc}。"
             return await self._page(request, submission_id, error=error, status_code=422)
-        except HTTPException as exc:
-            if not _is_form_error(exc):
-                raise
-            error = f"延期未办理：{exc.detail}"
+        except (Invalid, Conflict) as exc:  # shown on the form; NotFound etc. go to web/errors
+            error = f"延期未办理：{exc.message}"
             return await self._page(request, submission_id, error=error, status_code=422)
         return Redirect(path=f"/reviews/{submission_id}?done=extended", status_code=303)
 
@@ -249,10 +239,8 @@ class ReviewController(Controller):
                 reason=str(raw.get("reason") or ""),
                 enterprise_id=sub["enterprise_id"],
             )
-        except HTTPException as exc:
-            if not _is_form_error(exc):
-                raise
-            error = f"撤销未办理：{exc.detail}"
+        except (Invalid, Conflict) as exc:  # shown on the form; NotFound etc. go to web/errors
+            error = f"撤销未办理：{exc.message}"
             return await self._page(request, submission_id, error=error, status_code=422)
         return Redirect(path=f"/reviews/{submission_id}?done=revoked", status_code=303)
 
@@ -263,10 +251,10 @@ class ReviewController(Controller):
         store = FileStore(get_settings().storage_dir)
         found = await file_for_download(submission_id, file_id, None, store)
         if found is None:
-            raise NotFoundException("未找到该文件。")
+            raise NotFound("未找到该文件。")
         path, row = found
         if row["media_type"] not in PREVIEW_TYPES:
-            raise NotFoundException("该类型的文件不能在浏览器中预览，请下载后查看。")
+            raise NotFound("该类型的文件不能在浏览器中预览，请下载后查看。")
         await record(
             AuditAction.FILE_DOWNLOAD,
             actor_for(request),

@@ -8,13 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar.exceptions import ClientException, NotFoundException
-
 from backend.db.tables import Exemption, Obligation, SubmissionVersion
 from backend.db.transactions import write_transaction
 from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
+from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.notify import notify_group
-from backend.domain.submissions.service import Conflict
 from backend.lib.timeutil import cn_date
 from backend.rules.cohorts import covered_by_group, reports
 from backend.security.audit import Actor, AuditAction, record
@@ -25,9 +23,9 @@ MAX_REASON = 1000
 def _reason(text: str | None, what: str) -> str:
     reason = (text or "").strip()
     if not reason:
-        raise ClientException(f"请填写{what}的理由。")
+        raise Invalid(f"请填写{what}的理由。")
     if len(reason) > MAX_REASON:
-        raise ClientException(f"理由不能超过 {MAX_REASON} 字。")
+        raise Invalid(f"理由不能超过 {MAX_REASON} 字。")
     return reason
 
 
@@ -47,13 +45,13 @@ async def _cell(
         .first()
     )
     if enterprise is None or obligation is None:
-        raise NotFoundException("未找到该企业或节点任务。")
+        raise NotFound("未找到该企业或节点任务。")
     if not check:
         return enterprise, obligation
     if covered_by_group(obligation["applies_to"], enterprise.cohort):
-        raise ClientException("该项为全级次任务，由所属集团统一报送，请对所属集团办理。")
+        raise Invalid("该项为全级次任务，由所属集团统一报送，请对所属集团办理。")
     if not reports(obligation["applies_to"], enterprise.cohort):
-        raise ClientException("该节点任务本就不适用于该企业，无需办理。")
+        raise Invalid("该节点任务本就不适用于该企业，无需办理。")
     return enterprise, obligation
 
 
@@ -147,14 +145,14 @@ async def grant_extension(
     """同意延期 to a date after the current (possibly already extended) due date."""
     text = _reason(reason, "延期")
     if extended_to is None:
-        raise ClientException("请填写延期后的截止日期。")
+        raise Invalid("请填写延期后的截止日期。")
     async with write_transaction():
         enterprise, obligation = await _cell(enterprise_id, obligation_id)
         if await _in_force(enterprise_id, obligation_id, "exempt"):
             raise Conflict("该项已认定为不适用，无需延期。")
         due = current_due(obligation, await _in_force(enterprise_id, obligation_id, "extension"))
         if extended_to <= due:
-            raise ClientException(f"延期后的截止日期应晚于当前截止日期（{cn_date(due)}）。")
+            raise Invalid(f"延期后的截止日期应晚于当前截止日期（{cn_date(due)}）。")
         if await SubmissionVersion.exists().where(
             SubmissionVersion.submission.enterprise == enterprise_id,
             SubmissionVersion.submission.obligation == obligation_id,
@@ -179,7 +177,7 @@ async def revoke_exemption(
     async with write_transaction():
         row = await Exemption.select().where(Exemption.id == exemption_id).first()
         if row is None or (enterprise_id is not None and row["enterprise"] != enterprise_id):
-            raise NotFoundException("未找到该不适用或延期记录。")
+            raise NotFound("未找到该不适用或延期记录。")
         if row["revoked_at"] is not None:
             raise Conflict("该记录已撤销。")
         enterprise, obligation = await _cell(row["enterprise"], row["obligation"], check=False)

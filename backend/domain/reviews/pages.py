@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from backend.db.tables import Exemption, Obligation, Review, SubmissionVersion
 from backend.domain.board.history import (
     DECISION_LABELS,
@@ -14,6 +12,7 @@ from backend.domain.board.history import (
     REASON_LABELS,
     cell_history,
 )
+from backend.domain.errors import NotFound
 from backend.domain.reviews.service import GRADES, default_resubmit_by, released_decision
 from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
@@ -67,12 +66,12 @@ async def review_context(
 ) -> dict[str, Any]:
     sub = await submission_detail(submission_id, None)
     if sub is None:
-        raise NotFoundException("未找到该报送。")
+        raise NotFound("未找到该报送。")
     history = await cell_history(
         sub["enterprise_id"], sub["obligation_id"], today(), get_settings().due_soon_workdays
     )
     if history is None:
-        raise NotFoundException("未找到该企业的这项节点任务。")
+        raise NotFound("未找到该企业的这项节点任务。")
     latest = sub["versions"][-1] if sub["versions"] else None
     for version in sub["versions"]:
         for f in version["files"]:

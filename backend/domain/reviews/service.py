@@ -12,11 +12,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from backend.db.tables import Review, Submission, SubmissionVersion
 from backend.db.transactions import engine_type, write_transaction
 from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS, REASON_LABELS
+from backend.domain.errors import Conflict, NotFound
 from backend.domain.reviews.decision import (
     GRADES,
     NOTICE_LABELS,
@@ -27,7 +26,6 @@ from backend.domain.reviews.decision import (
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension, revoke_exemption
 from backend.domain.reviews.notify import notify_group
 from backend.domain.reviews.queue import review_queue
-from backend.domain.submissions.service import Conflict
 from backend.lib.timeutil import cn_date, today
 from backend.security.audit import Actor, AuditAction, record
 
@@ -76,7 +74,7 @@ async def _target(submission_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException("未找到该报送。")
+        raise NotFound("未找到该报送。")
     version = (
         await SubmissionVersion.select(SubmissionVersion.id)
         .where(

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.errors import Invalid, NotFound
 from backend.domain.scores import changes
 from backend.domain.scores.inputs import active_lock, programme_years, rubric_for
 from backend.domain.scores.service import (
@@ -52,23 +52,23 @@ class Period:
 async def parse_period(year: str | None, as_of: str | None) -> Period:
     programme = await current_programme()
     if programme is None:
-        raise NotFoundException("尚未导入工作方案。")
+        raise NotFound("尚未导入工作方案。")
     years = await programme_years(programme["id"])
     if not years:
-        raise NotFoundException("该工作方案没有节点任务。")
+        raise NotFound("该工作方案没有节点任务。")
     try:
         day = parse_date(as_of) or today()
     except ValueError as exc:
-        raise ValidationException(str(exc)) from None
+        raise Invalid(str(exc)) from None
     if year is None or not year.strip():
         chosen = min(max(day.year, years[0]), years[-1])
     else:
         try:
             chosen = int(year)
         except ValueError:
-            raise ValidationException(f"年度应为整数，收到“{year}”。") from None
+            raise Invalid(f"年度应为整数，收到“{year}”。") from None
         if chosen not in years:
-            raise ValidationException(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
+            raise Invalid(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     return Period(programme, years, chosen, day)
 
 
@@ -76,7 +76,7 @@ def _scope(request: Request) -> int | None:
     try:
         return enterprise_scope(current_user(request))
     except PermissionError as exc:
-        raise NotFoundException(str(exc)) from None
+        raise NotFound(str(exc)) from None
 
 
 def _is_admin(request: Request) -> bool:
@@ -163,7 +163,7 @@ class ScoreController(Controller):
     ) -> Template:
         found = await score_for(enterprise_id, period.year, period.as_of, scope=_scope(request))
         if found is None:
-            raise NotFoundException("未找到该企业的得分（仅对集团计分）。")
+            raise NotFound("未找到该企业的得分（仅对集团计分）。")
         lock = await active_lock(period.programme["id"], period.year)
         dimensions = rubric_for(period.programme["code"]).data["effectiveness"]["dimensions"]
         current = [RATING_CODES.get(rating, "") for _, rating, _ in found.result.effectiveness]
@@ -249,7 +249,7 @@ class ScoreController(Controller):
         try:
             await changes.lock_year(period.year, period.as_of, actor_for(request))
         except ScoreError as exc:
-            raise ValidationException(str(exc)) from None
+            raise Invalid(str(exc)) from None
         return _back(None, period.year, period.as_of.isoformat(), "locked")
 
     @post("/unlock", opt=ADMIN, status_code=200)
@@ -258,7 +258,7 @@ class ScoreController(Controller):
         try:
             await changes.unlock_year(period.year, actor_for(request), data.reason)
         except ScoreError as exc:
-            raise ValidationException(str(exc)) from None
+            raise Invalid(str(exc)) from None
         return _back(None, period.year, period.as_of.isoformat(), "unlocked")
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ClientException, HTTPException, NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath, JSONBody
 from litestar.response import File
 
 from backend.domain.accounts.controllers import actor_for
+from backend.domain.errors import DomainError, Invalid, NotFound
 from backend.domain.reviews.service import decide
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
@@ -32,10 +33,10 @@ def _int(fields: dict[str, str], name: str, label: str, *, required: bool = True
     raw = fields.get(name, "").strip()
     if not raw:
         if required:
-            raise ClientException(f"缺少{label}（{name}）。")
+            raise Invalid(f"缺少{label}（{name}）。")
         return None
     if not raw.isdigit():
-        raise ClientException(f"{label}（{name}）应为正整数。")
+        raise Invalid(f"{label}（{name}）应为正整数。")
     return int(raw)
 
 
@@ -45,7 +46,7 @@ def parse_new_version(fields: dict[str, str]) -> NewVersion:
         try:
             doc_on = dt.date.fromisoformat(fields["doc_on"].strip())
         except ValueError:
-            raise ClientException("成文日期格式应为 YYYY-MM-DD。") from None
+            raise Invalid("成文日期格式应为 YYYY-MM-DD。") from None
     return NewVersion(
         enterprise_id=_int(fields, "enterprise_id", "企业编号"),  # type: ignore[arg-type]
         obligation_id=_int(fields, "obligation_id", "节点任务编号"),  # type: ignore[arg-type]
@@ -88,12 +89,13 @@ class SubmissionApiController(Controller):
         store = FileStore(settings.storage_dir)
         try:
             form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
-        except HTTPException as exc:
+        except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
+            reason = exc.message if isinstance(exc, DomainError) else exc.detail
             await record(
                 AuditAction.UPLOAD_REFUSED,
                 actor_for(request),
                 entity="submission",
-                changes={"status": exc.status_code, "reason": exc.detail},
+                changes={"status": exc.status_code, "reason": reason},
             )
             raise
         try:
@@ -118,7 +120,7 @@ class SubmissionApiController(Controller):
     async def detail(self, request: Request, submission_id: FromPath[int]) -> dict[str, Any]:
         found = await load_detail(submission_id, enterprise_scope(current_user(request)))
         if found is None:
-            raise NotFoundException("未找到该报送。")
+            raise NotFound("未找到该报送。")
         return found
 
     @get(
@@ -134,7 +136,7 @@ class SubmissionApiController(Controller):
         user = current_user(request)
         found = await file_for_download(submission_id, file_id, enterprise_scope(user), store)
         if found is None:
-            raise NotFoundException("未找到该文件。")
+            raise NotFound("未找到该文件。")
         path, row = found
         await record(
             AuditAction.FILE_DOWNLOAD,
@@ -166,11 +168,11 @@ class SubmissionApiController(Controller):
         "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
         Decides the latest version and releases at once; returns the submission detail."""
         if data.decision not in ("approve", "return"):
-            raise ClientException("decision 应为 approve（通过）或 return（退回修改）。")
+            raise Invalid("decision 应为 approve（通过）或 return（退回修改）。")
         try:
             resubmit_by = parse_date(data.resubmit_by)
         except ValueError as exc:
-            raise ClientException(f"重新报送期限（resubmit_by）：{exc}。") from None
+            raise Invalid(f"重新报送期限（resubmit_by）：{exc}。") from None
         await decide(
             submission_id,
             decision=data.decision,
@@ -183,5 +185,5 @@ class SubmissionApiController(Controller):
         )
         found = await load_detail(submission_id, None)
         if found is None:
-            raise NotFoundException("未找到该报送。")
+            raise NotFound("未找到该报送。")
         return found

@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.exceptions import ClientException, HTTPException, NotFoundException
-
 from backend.db.tables import (
     Exemption,
     Obligation,
@@ -22,15 +20,12 @@ from backend.db.tables import (
 )
 from backend.db.transactions import engine_type, write_transaction
 from backend.domain.enterprises.service import get_enterprise
+from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.submissions.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports
 from backend.rules.doc_numbers import normalize_doc_no
 from backend.security.audit import Actor, AuditAction, record
 from backend.storage import FileStore
-
-
-class Conflict(HTTPException):
-    status_code = 409
 
 
 @dataclass(frozen=True)
@@ -77,17 +72,15 @@ async def _validate(new: NewVersion, scope: int | None) -> dict[str, Any]:
         .first()
     )
     if enterprise is None or obligation is None:
-        raise NotFoundException("未找到该企业或节点任务。")
+        raise NotFound("未找到该企业或节点任务。")
     if new.year is not None and new.year != obligation["due_year"]:
-        raise ClientException(
-            f"该节点任务属于 {obligation['due_year']} 年度，与所填年度 {new.year} 不符。"
-        )
+        raise Invalid(f"该节点任务属于 {obligation['due_year']} 年度，与所填年度 {new.year} 不符。")
     if covered_by_group(obligation["applies_to"], enterprise.cohort):
-        raise ClientException("该项为全级次任务，由所属集团统一报送，子企业无需单独报送。")
+        raise Invalid("该项为全级次任务，由所属集团统一报送，子企业无需单独报送。")
     if not reports(obligation["applies_to"], enterprise.cohort):
-        raise ClientException("该节点任务不适用于该企业。")
+        raise Invalid("该节点任务不适用于该企业。")
     if not new.not_secret_declared:
-        raise ClientException("请确认所报材料不涉及国家秘密后再报送。")
+        raise Invalid("请确认所报材料不涉及国家秘密后再报送。")
     exempt = await Exemption.exists().where(
         Exemption.enterprise == new.enterprise_id,
         Exemption.obligation == new.obligation_id,
@@ -103,13 +96,13 @@ async def create_version(
     new: NewVersion, files: list[IncomingFile], *, actor: Actor, scope: int | None, store: FileStore
 ) -> dict[str, Any]:
     if not files:
-        raise ClientException("请至少上传一个文件。")
+        raise Invalid("请至少上传一个文件。")
     doc_no = ""
     if new.doc_no.strip():
         try:
             doc_no = normalize_doc_no(new.doc_no)
         except ValueError as exc:
-            raise ClientException(str(exc)) from None
+            raise Invalid(str(exc)) from None
     await _validate(new, scope)
     for f in files:
         store.adopt(f.temp_path, f.sha256)

@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import anyio.to_thread
 from litestar import Request
-from litestar.exceptions import ClientException, HTTPException
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
+from backend.domain.errors import Invalid, TooLarge
 from backend.rules.filetypes import Detected, RejectedFile, detect, secret_mark
 from backend.storage import FileStore
 
@@ -26,8 +26,8 @@ MAX_FIELD_BYTES = 16 * 1024
 FORM_OVERHEAD = 1024 * 1024  # boundaries, part headers and form fields around the files
 
 
-class UploadTooLarge(HTTPException):
-    status_code = 413
+class UploadTooLarge(TooLarge):
+    pass
 
 
 @dataclass
@@ -59,7 +59,7 @@ def safe_name(raw: str | None) -> str:
 async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> UploadForm:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != "multipart/form-data" or "boundary" not in options:
-        raise ClientException("请以 multipart/form-data 方式上传文件。")
+        raise Invalid("请以 multipart/form-data 方式上传文件。")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > body_limit(max_bytes):
         raise UploadTooLarge(f"上传内容超过 {_limit_text(max_bytes, MAX_FILES)} 的限制。")
@@ -70,10 +70,10 @@ async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> 
             await _check(incoming)
     except MultipartError:
         form.discard()
-        raise ClientException("上传内容不完整或格式错误，请重新上传。") from None
+        raise Invalid("上传内容不完整或格式错误，请重新上传。") from None
     except RejectedFile as exc:
         form.discard()
-        raise ClientException(str(exc)) from None
+        raise Invalid(str(exc)) from None
     except BaseException:
         form.discard()  # a refused, interrupted or failed upload leaves no temporary file
         raise
@@ -107,7 +107,7 @@ async def _parse(
                 if isinstance(event, MultipartSegment):
                     if event.filename is not None:
                         if len(form.files) >= MAX_FILES:
-                            raise ClientException(f"一次最多上传 {MAX_FILES} 个文件。")
+                            raise Invalid(f"一次最多上传 {MAX_FILES} 个文件。")
                         current = IncomingFile(safe_name(event.filename), store.new_incoming())
                         form.files.append(current)
                         sink, digest = current.temp_path.open("wb"), hashlib.sha256()
@@ -131,7 +131,7 @@ async def _parse(
                 else:
                     field_value += event
                     if len(field_value) > MAX_FIELD_BYTES:
-                        raise ClientException("表单字段过长。")
+                        raise Invalid("表单字段过长。")
         parser.close()
     finally:
         if sink is not None:

@@ -4,10 +4,10 @@ change or an upload. Uploads themselves go to the submissions API."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Template
 
 from backend.domain.board.params import parse_board_query
+from backend.domain.errors import Forbidden
 from backend.domain.workspace.service import build_workspace
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
@@ -25,7 +25,7 @@ class WorkspaceController(Controller):
         user = current_user(request)
         group_id = enterprise_scope(user)
         if group_id is None:  # Access.SUBMIT admits enterprise roles only; never SASAC-wide
-            raise PermissionDeniedException("您没有权限执行此操作。")
+            raise Forbidden("您没有权限执行此操作。")
         year = request.query_params.get("year")
         query = parse_board_query({"year": year}, default_page_size=0)
         workspace = await build_workspace(

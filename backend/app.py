@@ -23,6 +23,7 @@ from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
+from backend.domain.lists.api import ListsApiController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.reviews.cells import CellActionController
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
+            ListsApiController,
             NotificationController,
             create_static_files_router(
                 path="/static",

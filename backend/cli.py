@@ -132,6 +132,10 @@ def _register() -> None:
     main.add_command(import_group)
     main.add_command(store)
 
+    from backend.domain.lists.cli import lists_group
+
+    main.add_command(lists_group)
+
 
 _register()
 

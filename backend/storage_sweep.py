@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from backend.db.tables import ExportJob, SubmissionFile
+from backend.db.tables import ExportJob, ListVersion, SubmissionFile
 from backend.settings import get_settings
 from backend.storage import FileStore, Leftover
 
@@ -72,6 +72,10 @@ async def _referenced(hashes: list[str]) -> set[str]:
             ExportJob.file_sha256.is_in(chunk)
         )
         found.update(r["file_sha256"] for r in rows)
+        rows = await ListVersion.select(ListVersion.source_sha256).where(
+            ListVersion.source_sha256.is_in(chunk)
+        )
+        found.update(r["source_sha256"] for r in rows)
     return found
 
 

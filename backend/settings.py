@@ -57,6 +57,9 @@ class Settings:
     # The store sweep leaves temporaries and unreferenced blobs younger than this alone: it
     # must exceed the longest upload (adoption to commit) and export (see storage_sweep.py).
     store_grace_hours: float = 6.0
+    # A second factor (TOTP) for SASAC roles and the auditor: on by default in production.
+    require_mfa: bool = False
+    mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
 
     @property
     def is_postgres(self) -> bool:
@@ -103,6 +106,8 @@ class Settings:
             login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
             store_grace_hours=max(_env_int("STORE_GRACE_HOURS", 6), 1),
+            require_mfa=_env_bool("HEGUI_REQUIRE_MFA", environment == "production"),
+            mfa_key=_env("HEGUI_MFA_KEY"),
         )
 
 

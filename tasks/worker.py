@@ -8,9 +8,16 @@ from zoneinfo import ZoneInfo
 from arq import cron
 from arq.connections import RedisSettings
 
+from backend.domain.exports.reaper import reap_stale_jobs
 from backend.settings import get_settings
 from backend.storage_sweep import sweep_store_job
 from tasks.jobs import FUNCTIONS, scan_overdue
+from tasks.queue import ArqQueue
+
+
+async def reap_jobs(ctx: dict[str, Any]) -> dict[str, int]:
+    """Retry or fail export jobs whose worker died (no heartbeat) or whose deadline passed."""
+    return await reap_stale_jobs(ArqQueue(ctx["redis"]))
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -18,6 +25,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     ctx["db"] = db_lifespan()
     await ctx["db"].__aenter__()
+    await reap_jobs(ctx)  # jobs a previous worker left running when it was killed
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -31,6 +39,7 @@ class WorkerSettings:
     cron_jobs = [
         cron(scan_overdue, hour={1}, minute={5}),
         cron(sweep_store_job, hour={3}, minute={20}),  # crash leftovers (storage_sweep.py)
+        cron(reap_jobs, second={30}, unique=True, run_at_startup=False),
     ]
     on_startup = startup
     on_shutdown = shutdown

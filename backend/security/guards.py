@@ -13,6 +13,10 @@ class PasswordChangeRequired(PermissionDeniedException):
     """The account must set a new password before doing anything else."""
 
 
+class SecondFactorRequired(PermissionDeniedException):
+    """Signed in with the password only: the second factor comes first."""
+
+
 def access_rule(handler: BaseRouteHandler) -> Access | None:
     rule = handler.opt.get("access")
     if rule is None:
@@ -46,6 +50,8 @@ def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         return
     if user is None:
         raise NotAuthorizedException("请先登录。")
+    if user.mfa_pending:
+        raise SecondFactorRequired("请先完成动态口令验证。")
     if user.must_change_password:
         raise PasswordChangeRequired("首次登录或密码已过期，请先修改密码。")
     raise PermissionDeniedException("您没有权限执行此操作。")

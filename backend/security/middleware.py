@@ -72,7 +72,13 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
         name = cookie_name()
         session_id = request_cookies(scope).get(name, "")
         live = await load_session(session_id) if session_id else None
-        user = await load_user(live.account_id, session_id_hash=live.id_hash) if live else None
+        user = (
+            await load_user(
+                live.account_id, session_id_hash=live.id_hash, mfa_pending=live.mfa_pending
+            )
+            if live
+            else None
+        )
         scope["user"] = user
         if session_id and user is None:
             await app(scope, receive, _clearing_cookie(send, name))

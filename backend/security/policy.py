@@ -36,6 +36,7 @@ class Access(StrEnum):
 
     PUBLIC = "public"  # login page, health check, static assets
     SIGNED_IN = "signed_in"  # any account, even one that must change its password first
+    SECOND_FACTOR = "second_factor"  # the MFA pages: reachable half-signed-in (password only)
     ACCOUNT = "account"  # any account in good standing: own profile, tokens, messages
     BOARD = "board"  # progress data, scoped to the user's enterprises
     SUBMIT = "submit"  # deliver for one's own group and its subsidiaries
@@ -48,6 +49,7 @@ class Access(StrEnum):
 RULES: dict[Access, frozenset[Role] | None] = {
     Access.PUBLIC: None,
     Access.SIGNED_IN: frozenset(Role),
+    Access.SECOND_FACTOR: frozenset(Role),
     Access.ACCOUNT: frozenset(Role),
     Access.BOARD: BUSINESS_ROLES,
     Access.SUBMIT: ENTERPRISE_ROLES,
@@ -70,6 +72,7 @@ class CurrentUser:
     must_change_password: bool = False
     session_id_hash: str | None = None  # None for API-token requests
     token_id: int | None = None
+    mfa_pending: bool = False  # password given, second factor not yet: MFA pages only
     unread: int = 0  # unread in-app messages, shown in the top bar
 
     @property
@@ -91,6 +94,8 @@ def allowed(rule: Access, user: CurrentUser | None) -> bool:
         return True
     if user is None:
         return False
+    if user.mfa_pending:
+        return rule is Access.SECOND_FACTOR
     if user.must_change_password and rule is not Access.SIGNED_IN:
         return False
     return user.role in roles

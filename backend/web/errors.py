@@ -14,7 +14,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from backend.domain.errors import DomainError
-from backend.security.guards import PasswordChangeRequired
+from backend.security.guards import PasswordChangeRequired, SecondFactorRequired
+from backend.web.cancel import ClientGone
 
 log = logging.getLogger("hegui")
 
@@ -56,6 +57,8 @@ def _redirect(request: HTMXRequest, location: str) -> Response:
 
 
 def http_error_handler(request: HTMXRequest, exc: Exception) -> Response:
+    if isinstance(exc, ClientGone):  # nobody is listening: no page to render, nothing to log
+        return Response(b"", status_code=499)
     extra = None
     if isinstance(exc, DomainError):
         status, detail = exc.status_code, exc.message
@@ -69,6 +72,8 @@ def http_error_handler(request: HTMXRequest, exc: Exception) -> Response:
     if not is_api and isinstance(exc, NotAuthorizedException):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return _redirect(request, f"/login?next={quote(target)}")
+    if not is_api and isinstance(exc, SecondFactorRequired):
+        return _redirect(request, "/login/mfa")
     if not is_api and isinstance(exc, PasswordChangeRequired):
         return _redirect(request, "/account/password")
     if is_api:

@@ -30,7 +30,10 @@ def check_outs(stored: Any) -> list[s.CheckOut]:
             result=c["result"],
             result_label=Result.label_of(c["result"]),
             detail=c["detail"],
-            rows=[s.RowOut(sheet=Sheet.label_of(sheet), row=row) for sheet, row in c["rows"]],
+            rows=[
+                s.RowOut(sheet=Sheet.label_of(ref[0]), row=ref[1], column=(ref[2:] or [""])[0])
+                for ref in c["rows"]
+            ],
         )
         for c in _load(stored) or []
     ]

@@ -14,8 +14,8 @@ from typing import Any
 import anyio.to_thread
 from python_calamine import CalamineWorkbook
 
-from backend.db.tables import ListExemption, ListNode, ListPost, ListRisk, ListVersion
-from backend.db.transactions import write_transaction
+from backend.db.tables import Enterprise, ListExemption, ListNode, ListPost, ListRisk, ListVersion
+from backend.db.transactions import engine_type, write_transaction
 from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.vocabulary import load_vocabulary
@@ -47,8 +47,20 @@ def read_cells(path: Path) -> dict[str, list[list[Any]]]:
         raise Invalid("无法读取文件：请上传用系统模板填写的 Excel 工作簿（.xlsx）。") from None
 
 
-def check_lists(lists: ListSet, today: dt.date | None = None) -> list[CheckResult]:
-    return checks.run_checks(lists, load_vocabulary(), today or timeutil.today())
+def check_lists(
+    lists: ListSet, today: dt.date | None = None, first_in_force: dt.date | None = None
+) -> list[CheckResult]:
+    return checks.run_checks(
+        lists, load_vocabulary(), today or timeutil.today(), first_in_force=first_in_force
+    )
+
+
+async def first_in_force(enterprise_id: int) -> dt.date | None:
+    """When the enterprise's earliest stored version took effect, if any."""
+    rows = await ListVersion.select(ListVersion.effective_from).where(
+        ListVersion.enterprise == enterprise_id, ListVersion.effective_from.is_not_null()
+    )
+    return min((r["effective_from"] for r in rows), default=None)
 
 
 def serialize_checks(results: list[CheckResult]) -> list[dict[str, Any]]:
@@ -57,7 +69,7 @@ def serialize_checks(results: list[CheckResult]) -> list[dict[str, Any]]:
             "code": r.code.value,
             "result": r.result.value,
             "detail": r.detail,
-            "rows": [[ref.sheet.value, ref.row] for ref in r.rows],
+            "rows": [[ref.sheet.value, ref.row, ref.column] for ref in r.rows],
         }
         for r in results
     ]
@@ -82,28 +94,32 @@ async def import_lists(
         raise NotFound("未找到该企业。")
     cells = await anyio.to_thread.run_sync(read_cells, path)
     parsed = await anyio.to_thread.run_sync(parse_workbook, cells, load_vocabulary())
-    if parsed.errors:
-        return ImportOutcome(None, parsed.errors)
-    results = check_lists(parsed.lists, today)
+    results = check_lists(parsed.lists, today, await first_in_force(enterprise_id))
+    if parsed.errors:  # the checks still run on what could be read, so all is said at once
+        return ImportOutcome(None, parsed.errors, results)
     if dry_run:
         return ImportOutcome(None, [], results)
     await anyio.to_thread.run_sync(store.adopt, path, sha256)
     # On failure the blob stays: another upload of the same bytes may be committing a row that
     # points to it. The store sweep removes unreferenced blobs later (see backend/storage.py).
-    number = await _store(enterprise_id, parsed.lists, results, source_name, sha256, actor)
+    number = await store_version(enterprise_id, parsed.lists, results, source_name, sha256, actor)
     return ImportOutcome(number, [], results)
 
 
-async def _store(
+async def store_version(
     enterprise_id: int,
     lists: ListSet,
     results: list[CheckResult],
     source_name: str,
     sha256: str,
-    actor: Actor,
+    actor: Actor | None,
+    uploaded_at: dt.datetime | None = None,
 ) -> int:
+    """Store one version and its items; audited unless `actor` is None (demo data)."""
     info = lists.info
     async with write_transaction():
+        if engine_type() == "postgres":  # two uploads at once: the second waits, then counts
+            await Enterprise.select(Enterprise.id).where(Enterprise.id == enterprise_id).lock_rows()
         last = (
             await ListVersion.select(ListVersion.version_no)
             .where(ListVersion.enterprise == enterprise_id)
@@ -122,8 +138,8 @@ async def _store(
                 has_overseas=info.has_overseas,
                 source_sha256=sha256,
                 source_name=source_name,
-                uploaded_by=actor.id,
-                uploaded_at=timeutil.now(),
+                uploaded_by=actor.id if actor else None,
+                uploaded_at=uploaded_at or timeutil.now(),
                 risk_count=len(lists.risks),
                 post_count=len(lists.positions),
                 node_count=len(lists.processes),
@@ -133,6 +149,8 @@ async def _store(
         ).returning(ListVersion.id)
         version_id = inserted[0]["id"]
         await _insert_items(version_id, lists)
+        if actor is None:
+            return number
         await record(
             AuditAction.LISTS_IMPORT,
             actor,

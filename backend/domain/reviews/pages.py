@@ -13,6 +13,7 @@ from backend.domain.board.history import (
     cell_history,
 )
 from backend.domain.errors import NotFound
+from backend.domain.lists.panel import lists_panel
 from backend.domain.reviews.service import GRADES, default_resubmit_by, released_decision
 from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
@@ -115,6 +116,7 @@ async def review_context(
     )
     if form is None:
         form = form_from_draft(mine) if mine else blank_form()
+    lists = await lists_panel(sub["enterprise_id"], history.obligation["code"])
     return {
         "sub": sub,
         "h": history,
@@ -130,4 +132,5 @@ async def review_context(
         "grade_labels": GRADE_LABELS,
         "today": today(),
         "active_menu": "reviews",
+        "lists": lists,
     }

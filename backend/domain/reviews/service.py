@@ -16,6 +16,7 @@ from backend.db.tables import Review, Submission, SubmissionVersion
 from backend.db.transactions import engine_type, write_transaction
 from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS, REASON_LABELS
 from backend.domain.errors import Conflict, NotFound
+from backend.domain.lists.panel import require_reason_to_approve
 from backend.domain.reviews.decision import (
     GRADES,
     NOTICE_LABELS,
@@ -162,6 +163,9 @@ async def decide(
     async with write_transaction():
         target = await _target(submission_id)
         await _check_open(target, d.decision)
+        overrides = await require_reason_to_approve(
+            target["enterprise_id"], target["code"], d.decision, d.comment
+        )
         if not release:
             await Review.delete().where(
                 Review.version == target["version_id"],
@@ -183,6 +187,8 @@ async def decide(
         ).returning(Review.id)
         review_id = inserted[0]["id"]
         changes = _changes(target, d, state, review_id)
+        if overrides:
+            changes["lists_failing_overridden"] = True
         if release:
             changes["discarded_drafts"] = await _announce(target, d, review_id)
         await record(

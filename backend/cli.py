@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.settings import get_settings
 
 if TYPE_CHECKING:
     from backend.domain.demo.generator import DemoSummary
 
-T = TypeVar("T")
-
-
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    """Run one piece of async work with the database open (the PostgreSQL pool, if any)."""
-    from backend.db.lifespan import db_lifespan
-
-    async def main() -> T:
-        async with db_lifespan():
-            return await work()
-
-    return asyncio.run(main())
+_run = run_with_db
 
 
 def _describe(demo: DemoSummary) -> str:
@@ -88,6 +76,13 @@ def serve(host: str, port: int, no_demo: bool) -> None:
     if settings.is_production and not settings.secret_key_from_env:
         click.echo("生产环境必须设置 SECRET_KEY。", err=True)
         sys.exit(2)
+    from backend.security.audit_key import AuditKeyError, load_ring
+
+    try:
+        load_ring()  # before migrating: re-anchoring old audit rows needs the key
+    except AuditKeyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
     async def work() -> SeedReport:
         await run_migrate()
@@ -123,7 +118,8 @@ def worker() -> None:
 
 
 def _register() -> None:
-    from backend.cli_admin import audit, export, import_group, users
+    from backend.cli_admin import export, import_group, users
+    from backend.cli_audit import audit
     from backend.cli_store import store
 
     main.add_command(users)

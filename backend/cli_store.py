@@ -17,13 +17,13 @@ def store() -> None:
 )
 @click.option("--dry-run", is_flag=True, help="只列出将被清理的文件，不删除")
 def sweep(dry_run: bool) -> None:
-    from backend.cli import _run
+    from backend.cli_support import run_with_db
     from backend.storage_sweep import SweepReport, sweep_configured
 
     async def work() -> SweepReport:
         return await sweep_configured(dry_run=dry_run)
 
-    report = _run(work)
+    report = run_with_db(work)
     click.echo(report.summary())
     for line in report.lines():
         click.echo(line)

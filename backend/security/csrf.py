@@ -5,7 +5,8 @@ page carries the token, htmx sends it as X-CSRFToken, classic forms as _csrf_tok
 own middleware parses a whole multipart body when the header is missing; here a multipart
 request without the header is refused before a byte of its body is read. Requests that
 authenticate with a bearer token and carry no session cookie are not browser requests and
-skip the check. The cookie is renewed at login."""
+skip the check. The cookie is renewed at login. Failures are audited
+(bounded: backend/security/refusals.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,23 @@ import hmac
 import secrets
 from urllib.parse import parse_qs
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPRequestEvent,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    ReceiveMessage,
+    Scope,
+    Send,
+)
 from litestar.utils.scope.state import ScopeState
 
+from backend.security.audit import AuditAction
 from backend.security.middleware import bearer_token, header, request_cookies
+from backend.security.refusals import audit_refusal
 from backend.security.sessions import cookie_name as session_cookie_name
 from backend.settings import get_settings
 
@@ -42,19 +56,19 @@ def _cookie_header(value: str) -> bytes:
 
 async def _forbidden(send: Send) -> None:
     body = "CSRF 校验失败：页面已过期或请求来源不可信，请刷新页面后重试。".encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 403,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+    }
+    await send(start)
+    chunk: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(chunk)
 
 
 def csrf_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith("/static/"):
             await app(scope, receive, send)
             return
         cookies = request_cookies(scope)
@@ -69,6 +83,7 @@ def csrf_middleware(app: ASGIApp) -> ASGIApp:
             if not is_api_client:
                 receive, ok = await _check(scope, receive, current)
                 if not ok:
+                    await audit_refusal(AuditAction.CSRF_FAILED, scope)
                     await _forbidden(send)
                     return
 
@@ -111,7 +126,9 @@ async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request":  # the client went away: what arrived so far
+            return b"".join(chunks)
+        chunks.append(message["body"])
         if not message.get("more_body"):
             return b"".join(chunks)
 
@@ -121,11 +138,12 @@ def _replay(body: bytes, upstream: Receive) -> Receive:
     work for a client that left) must hear the real one, not an invented one."""
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> ReceiveMessage:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            request: HTTPRequestEvent = {"type": "http.request", "body": body, "more_body": False}
+            return request
         return await upstream()
 
     return receive

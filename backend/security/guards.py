@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from backend.security.audit import AuditAction
 from backend.security.policy import Access, CurrentUser, allowed
+from backend.security.refusals import audit_refusal
 
 
 class PasswordChangeRequired(PermissionDeniedException):
@@ -23,9 +27,9 @@ def access_rule(handler: BaseRouteHandler) -> Access | None:
         # Layers' opt may not reach generated handlers (the static files router's do not).
         rule = next(
             (
-                layer.opt["access"]
+                opt["access"]
                 for layer in reversed(handler.ownership_layers)
-                if "access" in (getattr(layer, "opt", None) or {})
+                if "access" in (opt := getattr(layer, "opt", None) or {})
             ),
             None,
         )
@@ -36,11 +40,14 @@ def access_rule(handler: BaseRouteHandler) -> Access | None:
     return Access(rule) if rule is not None else None
 
 
-def current_user(connection: ASGIConnection) -> CurrentUser | None:
-    return connection.scope.get("user")
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    user: CurrentUser | None = connection.scope.get("user")
+    return user
 
 
-def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     rule = access_rule(handler)
     if rule is None:
         # Fail closed: a route nobody thought about is a route nobody may use.
@@ -54,4 +61,6 @@ def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         raise SecondFactorRequired("请先完成动态口令验证。")
     if user.must_change_password:
         raise PasswordChangeRequired("首次登录或密码已过期，请先修改密码。")
+    # A signed-in user reaching past their role is worth a look (bounded against floods).
+    await audit_refusal(AuditAction.ACCESS_DENIED, connection.scope)
     raise PermissionDeniedException("您没有权限执行此操作。")

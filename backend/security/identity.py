@@ -72,7 +72,8 @@ def password_expired(row: dict[str, Any], now: dt.datetime | None = None) -> boo
     changed = row.get("password_changed_at")
     if days <= 0 or changed is None:
         return False
-    return (now or dt.datetime.now(dt.UTC)) - changed > dt.timedelta(days=days)
+    age: dt.timedelta = (now or dt.datetime.now(dt.UTC)) - changed
+    return age > dt.timedelta(days=days)
 
 
 async def user_for_token(token: str) -> CurrentUser | None:

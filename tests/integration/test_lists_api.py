@@ -117,6 +117,13 @@ async def test_a_good_workbook_is_stored_and_a_second_is_a_new_version(
     assert lists["enterprise_id"] == roster["G"] and lists["version"] == 2
     assert len(lists["risks"]) == 20 and lists["risks"][0]["level"] == "高"
     assert lists["nodes"][3]["review_matter"] == "重大项目投资运营"
+    risk = lists["risks"][0]  # every kind of value comes back as it was written
+    assert risk["consequences"] == ["经济损失", "声誉损失"] and risk["alert"] is True
+    assert risk["updated_on"] == "2023-12-25" and risk["likelihood"] == 3
+    assert lists["posts"][0]["risk_refs"] == [1, 3] and lists["posts"][1]["headcount"] == 2
+    assert lists["posts"][0]["headcount"] is None
+    assert lists["nodes"][0]["review_required"] is True and lists["nodes"][0]["in_system"] is False
+    assert lists["approved_on"] == "2023-12-20" and lists["has_overseas"] is False
     assert [v["version"] for v in lists["versions"]] == [2, 1]
     events = await AuditEvent.select().where(AuditEvent.action == "lists_import")
     assert [e["enterprise_id"] for e in events] == [roster["G"], roster["G"]]

@@ -51,6 +51,8 @@ async def ent_g(app: Litestar, tenant_accounts: dict[str, int]) -> httpx.AsyncCl
 async def test_the_lists_page_checks_and_stores_a_workbook(
     ent_g: httpx.AsyncClient, roster: dict[str, int]
 ) -> None:
+    workspace = await ent_g.get("/workspace")
+    assert workspace.text.count("data-lists-link") == 1  # on the A3 item, before submitting
     page = await ent_g.get("/lists")
     assert page.status_code == 200 and "尚未导入三张清单" in page.text
     assert 'href="/lists/template"' in page.text

@@ -3,8 +3,8 @@
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
+from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 
 
@@ -24,7 +24,9 @@ class Account(Table, tablename="account"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    """Append-only; each row carries the hash of the previous one so that edits are detectable."""
+    """Append-only (database triggers refuse UPDATE and DELETE); each row carries the keyed hash
+    of the previous one so that edits are detectable. ``key_id`` names the ring key that signed
+    it (backend/security/audit_key.py)."""
 
     occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
@@ -37,6 +39,7 @@ class AuditEvent(Table, tablename="audit_event"):
     changes = JSON(default="{}")
     prev_hash = Varchar(length=64, default="")
     row_hash = Varchar(length=64, default="")
+    key_id = Varchar(length=16, default="")
 
 
 class Notification(Table, tablename="notification"):

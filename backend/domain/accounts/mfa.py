@@ -98,7 +98,9 @@ async def _use_recovery(account_id: int, code: str) -> bool:
 async def _failed(actor: Actor, attempt: lockout.Attempt) -> None:
     async with write_transaction():
         if attempt.locks:
-            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=actor.id)
+            # A lockout counts against an existing account: the actor carries its id.
+            account_id = actor.id if actor.id is not None else ""
+            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=account_id)
         await record(
             AuditAction.LOGIN_FAILED,
             actor,

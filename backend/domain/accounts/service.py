@@ -86,7 +86,9 @@ async def _audit_failure(actor: Actor, attempt: lockout.Attempt, reason: str) ->
     """A wrong secret keeps its reserved slot; the one that took the last slot locked it."""
     async with write_transaction():
         if attempt.locks:
-            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=actor.id)
+            # A lockout counts against an existing account: the actor carries its id.
+            account_id = actor.id if actor.id is not None else ""
+            await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=account_id)
         await record(
             AuditAction.LOGIN_FAILED,
             actor,

@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "submission": "报送材料",
     "review": "审核",
     "audit_event": "操作日志",
+    "request": "请求",
 }
 COLUMNS = (
     ("序号", 7),

@@ -39,7 +39,7 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: Request) -> Template | Response[bytes]:
+    async def page(self, request: Request) -> Template | Response[str]:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
         scope = enterprise_scope(current_user(request))
         fragment = request.headers.get("hx-request") and request.headers.get("hx-target") == "board"

@@ -52,7 +52,7 @@ def _lists(rng: random.Random, flaw: str, issued: dt.date, overseas: bool) -> Li
     domains = [d for d in vocab.domains if d != "域外业务" or (overseas and flaw != "overseas")]
     if flaw == "gap":
         domains.remove(rng.choice(["投资管理", "债务管理", "租赁性资产", "商业伙伴"]))
-    risks = []
+    risks: list[RiskItem] = []
     for domain in domains:
         activity, point, dept = RISKS[domain]
         for extra in range(rng.randint(1, 3)):

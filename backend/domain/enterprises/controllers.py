@@ -6,9 +6,9 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.domain.enterprises.timeline import enterprise_timeline
 from backend.domain.errors import Invalid, NotFound
+from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
 from backend.lib.timeutil import parse_date, today
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope

@@ -8,13 +8,13 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from backend.domain.accounts.controllers import actor_for
-from backend.domain.enterprises.service import get_enterprise, visible_enterprises
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.api import BODY_LIMIT, XLSX, import_out, template_response
 from backend.domain.lists.coverage_sheet import coverage_workbook
 from backend.domain.lists.reads import coverage, latest_lists, search_risks
 from backend.domain.lists.upload import upload_workbook
 from backend.domain.lists.vocabulary import load_vocabulary
+from backend.domain.shared.enterprises import get_enterprise, visible_enterprises
 from backend.rules.cohorts import COHORT_LABELS, Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.audit import AuditAction, record

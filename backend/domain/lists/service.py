@@ -7,6 +7,7 @@ workbook itself goes into the file store by SHA-256, removed again if the transa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,9 @@ from python_calamine import CalamineWorkbook
 
 from backend.db.tables import Enterprise, ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.transactions import engine_type, write_transaction
-from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.vocabulary import load_vocabulary
+from backend.domain.shared.enterprises import get_enterprise
 from backend.lib import timeutil
 from backend.rules.lists import checks
 from backend.rules.lists.checks import CheckResult
@@ -169,19 +170,37 @@ async def store_version(
     return number
 
 
-_BATCH = 500
+# Piccolo builds each row's SQL from a Table instance, which costs more than the whole
+# validation for a 2,000-row workbook; one multi-row INSERT per chunk of plain values is ~10×
+# cheaper. Every column is given explicitly; ≤ 4,000 parameters per statement on both engines.
+_PARAMS = 4000
 
 
-async def _insert_many(table: Any, rows: list[Any]) -> None:
-    for start in range(0, len(rows), _BATCH):
-        await table.insert(*rows[start : start + _BATCH])
+def _sql(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+
+
+async def _bulk(table: Any, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    one = "(" + ", ".join("{}" for _ in names) + ")"
+    per = max(1, _PARAMS // len(names))
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        await table.raw(
+            f'INSERT INTO "{table._meta.tablename}" ({columns}) VALUES '
+            + ", ".join(one for _ in chunk),
+            *(_sql(row[name]) for row in chunk for name in names),
+        )
 
 
 async def _insert_items(version_id: int, lists: ListSet) -> None:
-    await _insert_many(
+    await _bulk(
         ListRisk,
         [
-            ListRisk(
+            dict(
                 version=version_id, row_no=r.row, seq=r.seq, focus_domain=r.domain,
                 activity=r.activity, risk_point=r.risk_point, description=r.description,
                 basis=r.basis, consequences=list(r.consequences), likelihood=r.likelihood,
@@ -192,10 +211,10 @@ async def _insert_items(version_id: int, lists: ListSet) -> None:
             for r in lists.risks
         ],
     )  # fmt: skip
-    await _insert_many(
+    await _bulk(
         ListPost,
         [
-            ListPost(
+            dict(
                 version=version_id, row_no=p.row, seq=p.seq, dept=p.dept, post_name=p.position,
                 category=p.category, duties=p.duties, domains=list(p.domains),
                 risk_refs=list(p.risk_refs), compliance_duties=p.compliance_duties,
@@ -205,10 +224,10 @@ async def _insert_items(version_id: int, lists: ListSet) -> None:
             for p in lists.positions
         ],
     )  # fmt: skip
-    await _insert_many(
+    await _bulk(
         ListNode,
         [
-            ListNode(
+            dict(
                 version=version_id, row_no=n.row, seq=n.seq, key_link=n.link,
                 process_name=n.process, node=n.node, key_matter=n.key_matter,
                 risk_refs=list(n.risk_refs), controls=n.controls,
@@ -220,10 +239,10 @@ async def _insert_items(version_id: int, lists: ListSet) -> None:
             for n in lists.processes
         ],
     )  # fmt: skip
-    await _insert_many(
+    await _bulk(
         ListExemption,
         [
-            ListExemption(version=version_id, row_no=e.row, focus_domain=e.domain, reason=e.reason)
+            dict(version=version_id, row_no=e.row, focus_domain=e.domain, reason=e.reason)
             for e in lists.exemptions
         ],
     )

@@ -150,7 +150,7 @@ class ReviewController(Controller):
         self, request: Request, submission_id: FromPath[int]
     ) -> Template | Redirect:
         raw = await request.form()
-        form = {
+        form: dict[str, Any] = {
             "decision": str(raw.get("decision") or ""),
             "grade": str(raw.get("grade") or ""),
             "reasons": [str(v) for v in raw.getall("reasons", [])],

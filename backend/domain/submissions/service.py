@@ -19,10 +19,10 @@ from backend.db.tables import (
     SubmissionVersion,
 )
 from backend.db.transactions import engine_type, write_transaction
-from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.lists.panel import require_lists_not_failing
-from backend.domain.submissions.uploads import IncomingFile
+from backend.domain.shared.enterprises import get_enterprise
+from backend.domain.shared.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports
 from backend.rules.doc_numbers import normalize_doc_no
 from backend.security.audit import Actor, AuditAction, record

@@ -208,7 +208,9 @@ def freshness(lists: ListSet, today: dt.date, first_in_force: dt.date | None = N
             for d in (
                 info.effective_from,
                 info.approved_on,
-                *(i.updated_on for i in (*lists.risks, *lists.positions, *lists.processes)),
+                *(r.updated_on for r in lists.risks),
+                *(p.updated_on for p in lists.positions),
+                *(p.updated_on for p in lists.processes),
             )
             if d is not None and d <= today
         ]

@@ -122,7 +122,7 @@ def _encrypted(original_name: str) -> RejectedFile:
 
 
 def _ole2_kind(path: Path, original_name: str, suffix: str) -> str:
-    import olefile
+    import olefile  # type: ignore[import-untyped]
 
     try:
         with olefile.OleFileIO(str(path)) as ole:

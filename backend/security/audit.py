@@ -19,12 +19,12 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from backend.db.tables.accounts import AuditEvent
 from backend.db.transactions import engine_type, write_transaction
 from backend.lib.timeutil import TZ, deadline_of
+from backend.security.actions import AuditAction
 
 ZERO_HASH = "0" * 64
 _LOCK_KEY = 727001
@@ -43,45 +43,7 @@ class Actor:
 SYSTEM = Actor(None, "系统")
 
 
-class AuditAction(StrEnum):
-    """Event types; each carries its Chinese label."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> AuditAction:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOCKOUT = "lockout", "账户锁定"
-    UNLOCK = "unlock", "解锁账户"
-    LOGOUT = "logout", "退出登录"
-    PASSWORD_CHANGE = "password_change", "修改密码"
-    PASSWORD_RESET = "password_reset", "重置密码"
-    USER_CREATE = "user_create", "创建用户"
-    USER_UPDATE = "user_update", "修改用户"
-    USER_DISABLE = "user_disable", "停用用户"
-    USER_ENABLE = "user_enable", "启用用户"
-    TOKEN_CREATE = "token_create", "创建接口令牌"
-    TOKEN_REVOKE = "token_revoke", "吊销接口令牌"
-    ENTERPRISE_CREATE = "enterprise_create", "新增企业"
-    ENTERPRISE_UPDATE = "enterprise_update", "修改企业"
-    ENTERPRISE_DEACTIVATE = "enterprise_deactivate", "停用企业"
-    ENTERPRISE_IMPORT = "enterprise_import", "导入企业名录"
-    SUBMISSION_CREATE = "submission_create", "报送材料"
-    REVIEW = "review", "审核"
-    EXEMPTION = "exemption", "不适用/延期"
-    EXPORT = "export", "导出"
-    FILE_DOWNLOAD = "file_download", "下载文件"
-    UPLOAD_REFUSED = "upload_refused", "上传被拒绝"
-    AUDIT_EXPORT = "audit_export", "导出操作日志"
-    SCORE_ADJUST = "score_adjust", "调整得分"
-
-
-ACTION_LABELS: dict[str, str] = {a.value: a.label for a in AuditAction}
+ACTION_LABELS: dict[str, str] = AuditAction.labels()
 
 
 @dataclass
@@ -246,5 +208,5 @@ async def search(
     for row in rows:
         row["actor_id"] = row.pop("actor")
         row["changes"] = _load(row["changes"])
-        row["action_label"] = ACTION_LABELS.get(row["action"], row["action"])
+        row["action_label"] = AuditAction.label_of(row["action"], "其他操作")
     return rows, await count

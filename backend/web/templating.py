@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from backend.lib.timeutil import cn_date, cn_datetime
-from backend.rules.cell_status import STATUS_LABELS, STATUS_SHORT
-from backend.rules.cohorts import APPLIES_TO_LABELS, COHORT_LABELS
+from backend.rules.cell_status import STATUS_SHORT, Status
+from backend.rules.cohorts import AppliesTo, Cohort
 from backend.rules.workdays import is_workday, last_workday_on_or_before
 
 
@@ -28,10 +28,10 @@ def configure(engine: JinjaTemplateEngine) -> None:
         cn_date=cn_date, cn_datetime=cn_datetime, thousands=thousands, qs=query_string
     )
     env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
+        STATUS_LABELS=Status.labels(),
         STATUS_SHORT=STATUS_SHORT,
-        COHORT_LABELS={k.value: v for k, v in COHORT_LABELS.items()},
-        APPLIES_TO_LABELS={k.value: v for k, v in APPLIES_TO_LABELS.items()},
+        COHORT_LABELS=Cohort.labels(),
+        APPLIES_TO_LABELS=AppliesTo.labels(),
         is_workday=is_workday,
         last_workday=last_workday_on_or_before,
     )

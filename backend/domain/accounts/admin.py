@@ -25,12 +25,15 @@ from backend.domain.errors import NotFound
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
-from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
+from backend.security.policy import ENTERPRISE_ROLES, Access, Role
 from backend.security.sessions import end_all_sessions
 from backend.web.paging import page_of
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
+
+
+ROLE_CHOICES = {role: role.label for role in Role}  # for the role <select>s
 
 
 @dataclass
@@ -124,7 +127,7 @@ class UserAdminController(Controller):
             **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "role": role,
-            "roles": ROLE_LABELS,
+            "roles": ROLE_CHOICES,
             "now": now(),
             "active_menu": "users",
         }
@@ -136,7 +139,7 @@ class UserAdminController(Controller):
             template_name="admin/user_form.html",
             context={
                 "form": UserForm(),
-                "roles": ROLE_LABELS,
+                "roles": ROLE_CHOICES,
                 "enterprises": await _groups_and_enterprises(),
                 "error": "",
                 "active_menu": "users",
@@ -160,7 +163,7 @@ class UserAdminController(Controller):
                 template_name="admin/user_form.html",
                 context={
                     "form": data,
-                    "roles": ROLE_LABELS,
+                    "roles": ROLE_CHOICES,
                     "enterprises": await _groups_and_enterprises(),
                     "error": str(exc),
                     "active_menu": "users",
@@ -187,7 +190,7 @@ class UserAdminController(Controller):
             context={
                 "u": await _account(account_id),
                 "tokens": tokens,
-                "roles": ROLE_LABELS,
+                "roles": ROLE_CHOICES,
                 "enterprises": await _groups_and_enterprises(),
                 "secret": secret,
                 "notice": notice,

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
-from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
 from backend.domain.enterprises.service import EnterpriseRow
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.lib.timeutil import end_of_day
+from backend.rules.vocabulary import Decision, Grade
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ async def _events(
         rv.state == "released",
         rv.released_at <= as_of,
     ):
-        text = f"第 {r['n']} 版{DECISION_LABELS.get(r['decision'], r['decision'])}"
+        text = f"第 {r['n']} 版{Decision.label_of(r['decision'], '已审核')}"
         if r["grade"]:
-            text += f"（{GRADE_LABELS.get(r['grade'], r['grade'])}）"
+            text += f"（{Grade.label_of(r['grade'], '—')}）"
         tone = "good" if r["decision"] == "approve" else "bad"
         events.append(TimelineEvent(r["released_at"], codes.get(r["o"], ""), text, tone))
     for r in await Exemption.select().where(

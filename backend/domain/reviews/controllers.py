@@ -9,7 +9,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from backend.domain.accounts.controllers import actor_for
-from backend.domain.board.history import DECISION_LABELS
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.pages import (
     DONE_NOTICES,
@@ -27,6 +26,7 @@ from backend.domain.reviews.service import (
 )
 from backend.domain.submissions.reads import file_for_download, submission_detail
 from backend.lib.timeutil import parse_date
+from backend.rules.vocabulary import Decision
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access
@@ -102,7 +102,7 @@ class ReviewController(Controller):
             **result,
             "params": params,
             "obligations": await obligation_options(),
-            "decision_labels": DECISION_LABELS,
+            "decision_labels": Decision.labels(),
             "notice": notice,
             "error": error,
             "active_menu": "reviews",

@@ -24,14 +24,14 @@ from backend.domain.scores.service import (
     score_for,
 )
 from backend.lib.timeutil import parse_date, today
-from backend.rules.scoring import RATING_LABELS
+from backend.rules.vocabulary import Rating
 from backend.security.guards import current_user
 from backend.security.policy import Access, Role, enterprise_scope
 
 VIEW = {"access": Access.EXPORT}
 ADMIN = {"access": Access.ADMIN}
 GRADES = ("优秀", "良好", "合格", "不合格")
-RATING_CODES = {label: code for code, label in RATING_LABELS.items()}
+RATING_CODES = {r.label: r.value for r in Rating}
 NOTICES = {
     "ratings": "有效性评价已保存。",
     "adjusted": "加减分已登记。",
@@ -172,7 +172,7 @@ class ScoreController(Controller):
             "s": found,
             "lock": lock,
             "dimensions": list(zip(dimensions.items(), current, strict=False)),
-            "rating_labels": {k: v for k, v in RATING_LABELS.items() if k},
+            "rating_labels": {r.value: r.label for r in Rating if r is not Rating.UNRATED},
             "is_admin": _is_admin(request),
             "notice": notice,
             "error": error,

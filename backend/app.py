@@ -35,7 +35,9 @@ from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
+from backend.storage import FileStore
 from backend.web import templating
+from backend.web.dependencies import app_dependencies
 from backend.web.errors import http_error_handler
 from backend.web.middleware import security_headers_middleware
 
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DefineMiddleware(csrf_middleware),
     ]
     return Litestar(
+        dependencies=app_dependencies(FileStore(settings.storage_dir)),
         route_handlers=[
             home,
             healthz,

@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 
 from backend.db.tables import Account, ApiToken, Enterprise
 from backend.db.transactions import write_transaction
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.accounts.service import (
     AccountError,
     create_account,
@@ -27,6 +26,7 @@ from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import ENTERPRISE_ROLES, Access, Role
 from backend.security.sessions import end_all_sessions
+from backend.web.dependencies import ActorDep
 from backend.web.paging import page_of
 
 PAGE_SIZE = 50
@@ -147,12 +147,14 @@ class UserAdminController(Controller):
         )
 
     @post("/", opt=ADMIN, status_code=200)
-    async def create(self, request: Request, data: URLEncodedBody[UserForm]) -> Template:
+    async def create(
+        self, request: Request, actor: ActorDep, data: URLEncodedBody[UserForm]
+    ) -> Template:
         try:
             if refused := _separation(request, None, data.role):
                 raise AccountError(refused)
             account_id, initial = await create_account(
-                actor_for(request),
+                actor,
                 username=data.username,
                 role=data.role,
                 display_name=data.display_name,
@@ -207,7 +209,11 @@ class UserAdminController(Controller):
 
     @post("/{account_id:int}", opt=ADMIN, status_code=200)
     async def update(
-        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[UserForm]
+        self,
+        request: Request,
+        actor: ActorDep,
+        account_id: FromPath[int],
+        data: URLEncodedBody[UserForm],
     ) -> Template:
         before = await _account(account_id)
         if refused := _separation(request, before, data.role):
@@ -247,7 +253,7 @@ class UserAdminController(Controller):
                     await end_all_sessions(account_id)  # new privileges, new sessions
                 await record(
                     AuditAction.USER_UPDATE,
-                    actor_for(request),
+                    actor,
                     entity="account",
                     entity_id=account_id,
                     enterprise_id=enterprise_id,
@@ -256,56 +262,66 @@ class UserAdminController(Controller):
         return await self._detail(account_id, notice="已保存。" if changes else "没有修改。")
 
     @post("/{account_id:int}/reset-password", opt=ADMIN, status_code=200)
-    async def reset(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def reset(self, request: Request, actor: ActorDep, account_id: FromPath[int]) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        initial = await reset_password(actor_for(request), account_id)
+        initial = await reset_password(actor, account_id)
         return await self._detail(
             account_id, secret=initial, notice="密码已重置，原登录已全部退出。"
         )
 
     @post("/{account_id:int}/unlock", opt=ADMIN, status_code=200)
-    async def unlock_account(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def unlock_account(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        await unlock(actor_for(request), account_id)
+        await unlock(actor, account_id)
         return await self._detail(account_id, notice="已解锁。")
 
     @post("/{account_id:int}/disable", opt=ADMIN, status_code=200)
-    async def disable(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def disable(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
         try:
-            await set_active(actor_for(request), account_id, False)
+            await set_active(actor, account_id, False)
         except AccountError as exc:
             return await self._detail(account_id, notice=str(exc))
         return await self._detail(account_id, notice="已停用，该用户的登录和接口令牌已失效。")
 
     @post("/{account_id:int}/tokens", opt=ADMIN, status_code=200)
     async def issue_token(
-        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[TokenForm]
+        self,
+        request: Request,
+        actor: ActorDep,
+        account_id: FromPath[int],
+        data: URLEncodedBody[TokenForm],
     ) -> Template:
         account = await _account(account_id)
         if refused := _separation(request, account):
             return await self._detail(account_id, notice=refused)
         if not account["active"]:
             return await self._detail(account_id, notice="已停用的账户不能签发接口令牌。")
-        token = await create_token(actor_for(request), account_id, data.name.strip() or "接口令牌")
+        token = await create_token(actor, account_id, data.name.strip() or "接口令牌")
         return await self._detail(
             account_id, secret=token, notice="已签发接口令牌，请立即复制保存：系统只保存其摘要。"
         )
 
     @post("/{account_id:int}/tokens/{token_id:int}/revoke", opt=ADMIN, status_code=200)
     async def revoke(
-        self, request: Request, account_id: FromPath[int], token_id: FromPath[int]
+        self, request: Request, actor: ActorDep, account_id: FromPath[int], token_id: FromPath[int]
     ) -> Template:
         await _account(account_id)
-        await revoke_token(actor_for(request), token_id, owner_id=account_id)
+        await revoke_token(actor, token_id, owner_id=account_id)
         return await self._detail(account_id, notice="接口令牌已吊销。")
 
     @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)
-    async def enable(self, request: Request, account_id: FromPath[int]) -> Template | Redirect:
+    async def enable(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template | Redirect:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        await set_active(actor_for(request), account_id, True)
+        await set_active(actor, account_id, True)
         return Redirect(path=f"/admin/users/{account_id}", status_code=303)

@@ -9,9 +9,9 @@ from litestar.params import FromQuery
 
 from backend.domain.board.params import parse_board_query
 from backend.domain.board.service import Board, build_board
-from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
 from backend.settings import get_settings
+from backend.web.dependencies import TenancyDep
 
 
 def board_to_json(board: Board) -> dict[str, Any]:
@@ -64,6 +64,7 @@ class BoardApiController(Controller):
     async def board(
         self,
         request: Request,
+        tenancy: TenancyDep,
         as_of: FromQuery[str | None] = None,
         programme_id: FromQuery[str | None] = None,
         year: FromQuery[str | None] = None,
@@ -78,6 +79,6 @@ class BoardApiController(Controller):
         a cell status code; page_size counts groups (with their subsidiaries), 0 or absent = all."""
         params = {k: v for k, v in locals().items() if k not in {"self", "request"}}
         query = parse_board_query(params, default_page_size=0)
-        scope = enterprise_scope(current_user(request))
+        scope = tenancy
         board = await build_board(query, get_settings().due_soon_workdays, scope)
         return board_to_json(board)

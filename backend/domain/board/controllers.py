@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from backend.domain.board.history import cell_history
@@ -13,8 +14,9 @@ from backend.domain.errors import Invalid, NotFound
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
-from backend.security.policy import Access, Role, enterprise_scope
+from backend.security.policy import Access, Role
 from backend.settings import get_settings
+from backend.web.dependencies import TenancyDep
 
 GROUPS_PER_PAGE = 40
 
@@ -34,9 +36,9 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: Request) -> Template:
+    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
-        scope = enterprise_scope(current_user(request))
+        scope = tenancy
         board = await build_board(query, get_settings().due_soon_workdays, scope)
         context = {
             "board": board,
@@ -46,7 +48,7 @@ class BoardController(Controller):
             "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
             "today": today(),
         }
-        if request.headers.get("hx-request") and request.headers.get("hx-target") == "board":
+        if request.htmx and request.htmx.target == "board":
             return Template(template_name="board/partials/board.html", context=context)
         return Template(template_name="board/page.html", context=context)
 
@@ -54,6 +56,7 @@ class BoardController(Controller):
     async def cell(
         self,
         request: Request,
+        tenancy: TenancyDep,
         enterprise_id: FromQuery[int],
         obligation_id: FromQuery[int],
         as_of: FromQuery[str | None] = None,
@@ -67,7 +70,7 @@ class BoardController(Controller):
             obligation_id,
             day,
             get_settings().due_soon_workdays,
-            enterprise_scope(current_user(request)),
+            tenancy,
         )
         if history is None:
             raise NotFound("未找到该企业的这项节点任务。")

@@ -10,8 +10,8 @@ from litestar.params import FromPath, FromQuery
 from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.domain.errors import Invalid, NotFound
 from backend.rules.cohorts import Cohort
-from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
+from backend.web.dependencies import TenancyDep
 
 MAX_PAGE_SIZE = 1000
 
@@ -31,13 +31,14 @@ class EnterpriseApiController(Controller):
     async def list_enterprises(
         self,
         request: Request,
+        tenancy: TenancyDep,
         q: FromQuery[str] = "",
         group: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> dict[str, Any]:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
-        scope = enterprise_scope(current_user(request))
+        scope = tenancy
         rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
@@ -57,8 +58,10 @@ class EnterpriseApiController(Controller):
         summary="企业详情",
         opt={"access": Access.BOARD},
     )
-    async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> dict[str, Any]:
-        row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
+    async def get_one(
+        self, request: Request, tenancy: TenancyDep, enterprise_id: FromPath[int]
+    ) -> dict[str, Any]:
+        row = await get_enterprise(enterprise_id, tenancy)
         if row is None:
             raise NotFound("未找到该企业。")
         data = row.to_api()

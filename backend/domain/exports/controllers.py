@@ -8,6 +8,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Response, Template
 
 from backend.domain.accounts.controllers import actor_for
@@ -95,9 +96,9 @@ class ExportController(Controller):
         )
 
     @get("/{job_id:int}", name="exports:job", opt=EXPORT)
-    async def job(self, request: Request, job_id: FromPath[int]) -> Template:
+    async def job(self, request: HTMXRequest, job_id: FromPath[int]) -> Template:
         context = {"job": _view(await _job_or_404(job_id)), "error": ""}
-        if request.headers.get("hx-request"):
+        if request.htmx:
             return Template(template_name="exports/partials/job.html", context=context)
         context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)
         return Template(template_name="exports/page.html", context=context)

@@ -77,8 +77,7 @@ class BoardApiController(Controller):
     ) -> dict[str, Any]:
         """as_of is YYYY-MM-DD (default today, Asia/Shanghai); group is UPG7, T1 or SUB; status is
         a cell status code; page_size counts groups (with their subsidiaries), 0 or absent = all."""
-        params = {k: v for k, v in locals().items() if k not in {"self", "request"}}
+        params = {k: v for k, v in locals().items() if k not in {"self", "request", "tenancy"}}
         query = parse_board_query(params, default_page_size=0)
-        scope = tenancy
-        board = await build_board(query, get_settings().due_soon_workdays, scope)
+        board = await build_board(query, get_settings().due_soon_workdays, tenancy)
         return board_to_json(board)

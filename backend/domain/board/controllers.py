@@ -38,8 +38,7 @@ class BoardController(Controller):
     @get("/", name="board:page", opt={"access": Access.BOARD})
     async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
-        scope = tenancy
-        board = await build_board(query, get_settings().due_soon_workdays, scope)
+        board = await build_board(query, get_settings().due_soon_workdays, tenancy)
         context = {
             "board": board,
             "params": query_params(query),

@@ -14,7 +14,7 @@ from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date, end_of_day
 from backend.rules.cell_status import CellState, cell_status
 from backend.rules.cohorts import covered_by_group, has_cell
-from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReturnReason
+from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReturnReason, ReviewState
 
 
 @dataclass
@@ -107,7 +107,9 @@ async def _events(enterprise_id: int, obligation_id: int, as_of: dt.datetime) ->
             Review.remark,
             Review.resubmit_by,
             Review.released_at,
-        ).where(Review.version.is_in(list(version_nos) or [0]), Review.state == "released")
+        ).where(
+            Review.version.is_in(list(version_nos) or [0]), Review.state == ReviewState.RELEASED
+        )
         events.extend(_review_event(r, version_nos, as_of) for r in reviews)
     exemptions = await Exemption.select().where(
         Exemption.enterprise == enterprise_id, Exemption.obligation == obligation_id

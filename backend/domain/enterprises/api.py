@@ -38,8 +38,7 @@ class EnterpriseApiController(Controller):
         page_size: FromQuery[int] = 50,
     ) -> dict[str, Any]:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
-        scope = tenancy
-        rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
+        rows = [e for e in await visible_enterprises(tenancy) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
                 raise Invalid("分组无效，可选：UPG7、T1、SUB。")

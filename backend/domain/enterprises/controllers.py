@@ -50,15 +50,14 @@ class EnterpriseController(Controller):
         enterprise_id: FromPath[int],
         as_of: FromQuery[str | None] = None,
     ) -> Template:
-        scope = tenancy
-        enterprise = await get_enterprise(enterprise_id, scope)
+        enterprise = await get_enterprise(enterprise_id, tenancy)
         if enterprise is None:
             raise NotFound("未找到该企业。")
         try:
             day = parse_date(as_of) or today()
         except ValueError as exc:
             raise Invalid(str(exc)) from None
-        everyone = await visible_enterprises(scope)
+        everyone = await visible_enterprises(tenancy)
         children = [e for e in everyone if e.parent_id == enterprise.id]
         descendants = sum(
             1 for e in everyone if e.id != enterprise.id and e.path.startswith(enterprise.path)

@@ -11,7 +11,7 @@ from backend.domain.board.service import Cell, CellComputer, Column, build_cells
 from backend.domain.enterprises.service import EnterpriseRow
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.lib.timeutil import end_of_day
-from backend.rules.vocabulary import Decision, Grade
+from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,17 @@ async def _events(
         rv.released_at,
     ).where(
         rv.version.submission.enterprise == enterprise_id,
-        rv.state == "released",
+        rv.state == ReviewState.RELEASED,
         rv.released_at <= as_of,
     ):
         text = f"第 {r['n']} 版{Decision.label_of(r['decision'], '已审核')}"
         if r["grade"]:
             text += f"（{Grade.label_of(r['grade'], '—')}）"
-        tone = "good" if r["decision"] == "approve" else "bad"
+        tone = "good" if r["decision"] == Decision.APPROVE else "bad"
         events.append(TimelineEvent(r["released_at"], codes.get(r["o"], ""), text, tone))
     for r in await Exemption.select().where(
         Exemption.enterprise == enterprise_id, Exemption.granted_at <= as_of
     ):
-        text = "认定不适用" if r["kind"] == "exempt" else "同意延期"
+        text = "认定不适用" if r["kind"] == ExemptionKind.EXEMPT else "同意延期"
         events.append(TimelineEvent(r["granted_at"], codes.get(r["obligation"], ""), text))
     return sorted(events, key=lambda e: e.at, reverse=True)

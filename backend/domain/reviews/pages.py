@@ -11,7 +11,7 @@ from backend.domain.errors import NotFound
 from backend.domain.reviews.service import default_resubmit_by, released_decision
 from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
-from backend.rules.vocabulary import Decision, Grade, ReturnReason
+from backend.rules.vocabulary import Decision, Grade, ReturnReason, ReviewState
 from backend.settings import get_settings
 
 PREVIEW_TYPES = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
@@ -94,7 +94,7 @@ async def review_context(
                 Review.created_at,
                 Review.reviewer.display_name.as_alias("reviewer_name"),
             )
-            .where(Review.version == version_row["id"], Review.state == "draft")
+            .where(Review.version == version_row["id"], Review.state == ReviewState.DRAFT)
             .order_by(Review.id)
         )
     mine = next((d for d in reversed(drafts) if d["reviewer"] == reviewer_id), None)

@@ -21,7 +21,7 @@ from backend.domain.reviews.notify import notify_group
 from backend.domain.reviews.queue import review_queue
 from backend.lib.timeutil import cn_date, today
 from backend.rules.vocabulary import Decision as Verdict
-from backend.rules.vocabulary import Grade, ReturnReason
+from backend.rules.vocabulary import Grade, ReturnReason, ReviewState
 from backend.security.audit import Actor, AuditAction, record
 
 __all__ = [
@@ -42,7 +42,7 @@ async def released_decision(version_id: int) -> str | None:
     """The last released decision on a version, if any."""
     row = (
         await Review.select(Review.decision)
-        .where(Review.version == version_id, Review.state == "released")
+        .where(Review.version == version_id, Review.state == ReviewState.RELEASED)
         .order_by(Review.released_at, Review.id, ascending=False)
         .first()
     )
@@ -115,7 +115,9 @@ def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
 async def _announce(target: dict[str, Any], d: Decision, review_id: int) -> int:
     title, body = _notice(target, d)
     discarded = await Review.select(Review.id).where(
-        Review.version == target["version_id"], Review.state == "draft", Review.id != review_id
+        Review.version == target["version_id"],
+        Review.state == ReviewState.DRAFT,
+        Review.id != review_id,
     )
     if discarded:
         await Review.delete().where(Review.id.is_in([r["id"] for r in discarded]))
@@ -159,7 +161,7 @@ async def decide(
         if not release:
             await Review.delete().where(
                 Review.version == target["version_id"],
-                Review.state == "draft",
+                Review.state == ReviewState.DRAFT,
                 Review.reviewer == actor.id,
             )
         inserted = await Review.insert(
@@ -216,7 +218,7 @@ async def release_drafts(ids: Iterable[int], actor: Actor) -> int:
                 Review.version.submission.as_alias("submission_id"),
                 Review.version.version_no.as_alias("version_no"),
             )
-            .where(Review.id.is_in(wanted), Review.state == "draft")
+            .where(Review.id.is_in(wanted), Review.state == ReviewState.DRAFT)
             .order_by(Review.id)
         )
         for draft in drafts:

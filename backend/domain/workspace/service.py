@@ -15,7 +15,7 @@ from backend.db.tables import Obligation, Review
 from backend.domain.board.service import BoardQuery, Column, build_board
 from backend.domain.enterprises.service import EnterpriseRow
 from backend.rules.cell_status import CellState, Status
-from backend.rules.vocabulary import Decision, ReturnReason
+from backend.rules.vocabulary import Decision, ReturnReason, ReviewState
 
 # Urgency: a lower rank comes first; ranks from DONE_RANK on are folded under 已完成.
 RANKS: dict[Status, int] = {
@@ -164,13 +164,13 @@ async def return_notes(enterprise_id: int, obligation_ids: list[int]) -> dict[in
         .where(
             submission.enterprise == enterprise_id,
             submission.obligation.is_in(obligation_ids),
-            Review.state == "released",
+            Review.state == ReviewState.RELEASED,
         )
         .order_by(Review.released_at)
     )
     notes: dict[int, ReturnNote] = {}
     for r in rows:
-        if r["version_no"] != r["latest"] or r["decision"] == "approve":
+        if r["version_no"] != r["latest"] or r["decision"] == Decision.APPROVE:
             continue
         raw = r["reasons"]
         codes = json.loads(raw) if isinstance(raw, str) else list(raw or [])

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, Router, get
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -23,6 +28,7 @@ from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
+from backend.domain.lists.api import ListsApiController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.reviews.cells import CellActionController
@@ -30,6 +36,7 @@ from backend.domain.reviews.controllers import ReviewController
 from backend.domain.scores.controllers import ScoreApiController, ScoreController
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
+from backend.lib.tasks import TaskQueue
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
@@ -39,12 +46,31 @@ from backend.storage import FileStore
 from backend.web import templating
 from backend.web.dependencies import app_dependencies
 from backend.web.errors import http_error_handler
+from backend.web.health import healthz, readyz
+from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_middleware
 
 
-@get("/healthz", include_in_schema=False, opt={"access": Access.PUBLIC})
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def queue_lifespan(redis_url: str) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """One task queue (one Redis pool) for the life of the app, injected as `queue`. The pool
+    connects lazily: the app starts (and /readyz says so) while Redis is down."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from tasks.queue import make_queue  # the app wires tasks in; the domain never imports them
+
+        app.state.queue = await make_queue(redis_url)
+        try:
+            yield
+        finally:
+            await app.state.queue.close()
+
+    return lifespan
+
+
+def provide_queue(state: State) -> TaskQueue:
+    queue: TaskQueue = state.queue
+    return queue
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -57,10 +83,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DefineMiddleware(csrf_middleware),
     ]
     return Litestar(
-        dependencies=app_dependencies(FileStore(settings.storage_dir)),
+        dependencies={
+            **app_dependencies(FileStore(settings.storage_dir)),
+            "queue": Provide(provide_queue, sync_to_thread=False),
+        },
         route_handlers=[
             home,
             healthz,
+            readyz,
             LoginController,
             PasswordController,
             UserAdminController,
@@ -78,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
+            ListsApiController,
             NotificationController,
             create_static_files_router(
                 path="/static",
@@ -94,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

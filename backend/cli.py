@@ -130,6 +130,10 @@ def _register() -> None:
     main.add_command(audit)
     main.add_command(import_group)
 
+    from backend.domain.lists.cli import lists_group
+
+    main.add_command(lists_group)
+
 
 _register()
 

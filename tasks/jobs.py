@@ -1,10 +1,12 @@
-"""Job functions. Each takes arq's ctx first and is idempotent (delivery is at-least-once)."""
+"""Job functions. Each takes arq's ctx first and is idempotent (delivery is at-least-once).
+Tasks call services; services never import tasks (they get a `backend.lib.tasks.TaskQueue`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from backend.domain.board.service import BoardQuery, build_board, status_totals
+from backend.domain.exports.service import run_export
 from backend.lib.timeutil import parse_date, today
 from backend.settings import get_settings
 
@@ -18,8 +20,6 @@ async def scan_overdue(ctx: dict[str, Any], as_of: str | None = None) -> dict[st
 
 async def export_file(ctx: dict[str, Any], job_id: int) -> str:
     """Build one export job's workbook (a done job is not rebuilt)."""
-    from backend.domain.exports.service import run_export
-
     return await run_export(job_id)
 
 

@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 from arq import cron
 from arq.connections import RedisSettings
 
+from backend.domain.exports.reaper import reap_stale_jobs
 from backend.settings import get_settings
 from tasks.jobs import FUNCTIONS, scan_overdue
+from tasks.queue import ArqQueue
+
+
+async def reap_jobs(ctx: dict[str, Any]) -> dict[str, int]:
+    """Retry or fail export jobs whose worker died (no heartbeat) or whose deadline passed."""
+    return await reap_stale_jobs(ArqQueue(ctx["redis"]))
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -17,6 +24,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
     ctx["db"] = db_lifespan()
     await ctx["db"].__aenter__()
+    await reap_jobs(ctx)  # jobs a previous worker left running when it was killed
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -27,7 +35,10 @@ class WorkerSettings:
     functions = FUNCTIONS
     # Cron runs in the host's zone by default (UTC in containers); deadlines are Shanghai's.
     timezone = ZoneInfo("Asia/Shanghai")
-    cron_jobs = [cron(scan_overdue, hour={1}, minute={5})]
+    cron_jobs = [
+        cron(scan_overdue, hour={1}, minute={5}),
+        cron(reap_jobs, second={30}, unique=True, run_at_startup=False),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url or "redis://127.0.0.1:6379/0")

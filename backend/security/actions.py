@@ -34,6 +34,7 @@ class AuditAction(LabelledEnum):
     UPLOAD_REFUSED = "upload_refused", "上传被拒绝"
     AUDIT_EXPORT = "audit_export", "导出操作日志"
     SCORE_ADJUST = "score_adjust", "调整得分"
+    LISTS_IMPORT = "lists_import", "导入三张清单"
 
 
 class AuditEntity(LabelledEnum):

@@ -104,7 +104,7 @@ async def _check(scope: Scope, receive: Receive, cookie_value: str) -> tuple[Rec
         return receive, False
     body = await _read_body(receive)
     field = parse_qs(body.decode("utf-8", "replace")).get("_csrf_token", [""])[0]
-    return _replay(body), hmac.compare_digest(field, expected)
+    return _replay(body, receive), hmac.compare_digest(field, expected)
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -116,7 +116,9 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, upstream: Receive) -> Receive:
+    """The body once, then the real channel: a handler that waits for `http.disconnect` (to stop
+    work for a client that left) must hear the real one, not an invented one."""
     sent = False
 
     async def receive() -> Message:
@@ -124,6 +126,6 @@ def _replay(body: bytes) -> Receive:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+        return await upstream()
 
     return receive

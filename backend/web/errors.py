@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from backend.domain.errors import DomainError
 from backend.security.guards import PasswordChangeRequired
+from backend.web.cancel import ClientGone
 
 log = logging.getLogger("hegui")
 
@@ -56,6 +57,8 @@ def _redirect(request: HTMXRequest, location: str) -> Response:
 
 
 def http_error_handler(request: HTMXRequest, exc: Exception) -> Response:
+    if isinstance(exc, ClientGone):  # nobody is listening: no page to render, nothing to log
+        return Response(b"", status_code=499)
     extra = None
     if isinstance(exc, DomainError):
         status, detail = exc.status_code, exc.message

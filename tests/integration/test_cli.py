@@ -41,3 +41,21 @@ def test_worker_without_redis_explains_itself(tmp_path: Path) -> None:
     result = hegui("worker", var_dir=tmp_path)
     assert result.returncode == 2
     assert "未设置 REDIS_URL" in result.stderr
+
+
+def test_lists_template_and_check_from_the_shell(tmp_path: Path) -> None:
+    template = tmp_path / "模板.xlsx"
+    result = hegui("lists", "template", "-o", str(template), var_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "已写出三张清单模板" in result.stdout and template.stat().st_size > 5000
+    empty = hegui("lists", "check", str(template), var_dir=tmp_path)
+    assert empty.returncode == 1
+    assert "基本信息 第 2 行“内容”列：“审定机构”必填。" in empty.stdout
+
+    from tests.lists_workbook import workbook
+
+    filled = tmp_path / "清单.xlsx"
+    filled.write_bytes(workbook())
+    good = hegui("lists", "check", str(filled), var_dir=tmp_path)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "风险事项 16 项" in good.stdout and "【通过】重点领域覆盖" in good.stdout

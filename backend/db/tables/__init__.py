@@ -3,6 +3,7 @@ so that the schema ports to PostgreSQL-compatible domestic databases (达梦、�
 
 from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
+from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
 from backend.db.tables.scores import (
     EffectivenessRating,
@@ -40,6 +41,11 @@ ALL_TABLES = (
     EffectivenessRating,
     ScoreLock,
     ExportJob,
+    ListVersion,
+    ListRisk,
+    ListPost,
+    ListNode,
+    ListExemption,
 )
 
 __all__ = [
@@ -52,6 +58,11 @@ __all__ = [
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "ListExemption",
+    "ListNode",
+    "ListPost",
+    "ListRisk",
+    "ListVersion",
     "Notification",
     "Obligation",
     "PasswordHistory",

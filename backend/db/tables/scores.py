@@ -60,3 +60,8 @@ class ExportJob(Table, tablename="export_job"):
     error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     finished_at = Timestamptz(null=True, default=None)
+    # Jobs can die with their worker: each run beats a heartbeat and the job has a deadline, so a
+    # stale one is retried or failed instead of showing 生成中 forever (see exports/staleness).
+    attempts = Integer(default=0)
+    heartbeat_at = Timestamptz(null=True, default=None)
+    deadline_at = Timestamptz(null=True, default=None)

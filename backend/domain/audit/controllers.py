@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Controller, Request, get
@@ -19,6 +18,7 @@ from backend.lib.timeutil import now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, verify_chain
 from backend.security.policy import Access
 from backend.web.dependencies import ActorDep
+from backend.web.downloads import attachment
 
 PAGE_SIZE = 50
 AUDIT = {"access": Access.AUDIT}
@@ -64,8 +64,7 @@ class Filters:
         }
 
 
-def _attachment(filename: str, fallback: str) -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+_attachment = attachment  # one definition, shared with the export download
 
 
 class AuditController(Controller):

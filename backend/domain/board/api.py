@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 
 from backend.domain.board.params import parse_board_query
-from backend.domain.board.service import Board, build_board
+from backend.domain.board.service import Board
+from backend.domain.board.serving import cached_board, revalidation
+from backend.security.guards import current_user
 from backend.security.policy import Access
-from backend.settings import get_settings
 from backend.web.dependencies import TenancyDep
 
 
@@ -74,10 +75,15 @@ class BoardApiController(Controller):
         enterprise_id: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
         page_size: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> Response[Any]:
         """as_of is YYYY-MM-DD (default today, Asia/Shanghai); group is UPG7, T1 or SUB; status is
         a cell status code; page_size counts groups (with their subsidiaries), 0 or absent = all."""
         params = {k: v for k, v in locals().items() if k not in {"self", "request", "tenancy"}}
         query = parse_board_query(params, default_page_size=0)
-        board = await build_board(query, get_settings().due_soon_workdays, tenancy)
-        return board_to_json(board)
+        user = current_user(request)
+        check = await revalidation(query, tenancy, "api", user.id if user else None)
+        unchanged = check.not_modified(request)
+        if unchanged is not None:
+            return unchanged
+        board = await cached_board(request, check.version, query, tenancy)
+        return Response(board_to_json(board), headers=check.headers)

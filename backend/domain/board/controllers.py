@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from backend.domain.board.history import cell_history
 from backend.domain.board.params import parse_board_query, query_params
-from backend.domain.board.service import build_board, status_totals
+from backend.domain.board.service import Board, status_totals
+from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
@@ -36,20 +40,29 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template:
+    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template | Response[bytes]:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
-        board = await build_board(query, get_settings().due_soon_workdays, tenancy)
-        context = {
-            "board": board,
-            "params": query_params(query),
-            "totals": status_totals(board),
-            "statuses": list(Status),
-            "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
-            "today": today(),
-        }
-        if request.htmx and request.htmx.target == "board":
-            return Template(template_name="board/partials/board.html", context=context)
-        return Template(template_name="board/page.html", context=context)
+        fragment = bool(request.htmx) and request.htmx.target == "board"
+        check = await revalidation(query, tenancy, fragment, session_mark(request))
+        unchanged = check.not_modified(request)
+        if unchanged is not None:
+            return unchanged
+
+        def context_for(board: Board) -> dict[str, Any]:
+            return {
+                "board": board,
+                "params": query_params(query),
+                "totals": status_totals(board),
+                "statuses": list(Status),
+                "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
+                "today": today(),
+            }
+
+        board, grid = await board_with_html(request, check.version, query, tenancy, context_for)
+        if fragment:
+            return Response(grid, media_type=MediaType.HTML, headers=check.headers)
+        context = {**context_for(board), "grid": Markup(grid)}  # rendered from our template
+        return Template(template_name="board/page.html", context=context, headers=check.headers)
 
     @get("/cell", name="board:cell", opt={"access": Access.BOARD})
     async def cell(

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
 from piccolo.columns.column_types import Varchar
 
-ID = "2026-12-01T03:37:43:986551"
+ID = "2026-12-01T04:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "choices= for the coded columns (labels live in the enums); no SQL change"
 
@@ -158,6 +158,7 @@ async def forwards():
                     "UPLOAD_REFUSED": "upload_refused",
                     "AUDIT_EXPORT": "audit_export",
                     "SCORE_ADJUST": "score_adjust",
+                    "LISTS_IMPORT": "lists_import",
                 },
             )
         },

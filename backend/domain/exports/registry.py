@@ -1,0 +1,119 @@
+"""One registry of export kinds: for each, its Chinese label, the builder that writes the
+workbook and the file names. Adding a kind is one entry here; the service, the page, the CLI and
+the download all read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+
+from backend.domain.errors import Invalid
+from backend.domain.exports.sheets import OnRow, build_assessment, build_board_sheet
+from backend.settings import get_settings
+
+
+class ExportError(Invalid):
+    """A refused or failed export, with a Chinese message for the user."""
+
+
+class ExportKind(StrEnum):
+    label: str
+
+    def __new__(cls, value: str, label: str) -> ExportKind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    ASSESSMENT = "assessment", "考核评分表"
+    BOARD = "board", "进度台账"
+
+
+class JobStatus(StrEnum):
+    label: str
+
+    def __new__(cls, value: str, label: str) -> JobStatus:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+Builder = Callable[[dict[str, Any], Path, OnRow | None], Awaitable[int]]
+
+
+async def _assessment(params: dict[str, Any], path: Path, on_row: OnRow | None) -> int:
+    from backend.domain.scores.service import compute_scores, current_programme
+
+    as_of, year = dt.date.fromisoformat(params["as_of"]), int(params["year"])
+    programme = await current_programme(params.get("programme_id"))
+    if programme is None:
+        raise ExportError("尚未载入工作方案，无法生成考核评分表。")
+    scores = await compute_scores(year, as_of, programme_id=params.get("programme_id"))
+    build = functools.partial(
+        build_assessment,
+        path,
+        title=f"{year}年度市属国有企业合规管理工作考核评分表",
+        doc_no=str(programme.get("doc_no") or ""),
+        year=year,
+        as_of=as_of,
+        scores=scores,
+        on_row=on_row,
+    )
+    rows: int = await anyio.to_thread.run_sync(build)
+    return rows
+
+
+async def _board(params: dict[str, Any], path: Path, on_row: OnRow | None) -> int:
+    from backend.domain.board.service import BoardQuery, build_board
+
+    as_of = dt.date.fromisoformat(params["as_of"])
+    programme_id, year = params.get("programme_id"), params.get("year")
+    query = BoardQuery(as_of=as_of, programme_id=programme_id, year=year)
+    board = await build_board(query, get_settings().due_soon_workdays)
+    build = functools.partial(build_board_sheet, path, board=board, on_row=on_row)
+    rows: int = await anyio.to_thread.run_sync(build)
+    return rows
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    kind: ExportKind
+    build: Builder
+    fallback_name: str  # ASCII name for clients that ignore filename*=
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    def file_name(self, params: dict[str, Any]) -> str:
+        """考核评分表-2024-截至2024-12-31.xlsx; 进度台账-截至….xlsx (no year: all years)."""
+        year = f"-{params['year']}" if params.get("year") else ""
+        return f"{self.label}{year}-截至{params['as_of']}.xlsx"
+
+
+REGISTRY: dict[str, ExportSpec] = {
+    ExportKind.ASSESSMENT: ExportSpec(ExportKind.ASSESSMENT, _assessment, "assessment"),
+    ExportKind.BOARD: ExportSpec(ExportKind.BOARD, _board, "board"),
+}
+KINDS = {spec.kind.value: spec.label for spec in REGISTRY.values()}
+
+
+def spec_for(kind: str) -> ExportSpec:
+    spec = REGISTRY.get(kind)
+    if spec is None:
+        choices = "、".join(f"“{s.label}”" for s in REGISTRY.values())
+        raise ExportError(f"导出类型无效，请选择{choices}。")
+    return spec

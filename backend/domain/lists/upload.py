@@ -1,0 +1,64 @@
+"""One uploaded workbook through the shared safe upload path (streamed, size-limited, type
+detected, temporary files removed on failure), then imported."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.exceptions import HTTPException
+
+from backend.domain.errors import DomainError, Invalid
+from backend.domain.lists.service import ImportOutcome, import_lists
+from backend.domain.submissions.uploads import receive_upload
+from backend.security.audit import AuditAction, record
+from backend.security.dependencies import actor_for
+from backend.security.guards import current_user
+from backend.security.policy import enterprise_scope
+from backend.settings import get_settings
+from backend.storage import FileStore
+
+TRUE = {"1", "true", "on", "yes"}
+
+
+async def upload_workbook(request: Request, *, dry_run: bool | None = None) -> ImportOutcome:
+    """multipart: `file` (the workbook), optional `enterprise_id` (default: the account's own
+    enterprise), optional `dry_run=1`. Nothing is kept when the workbook has errors."""
+    settings = get_settings()
+    store = FileStore(settings.storage_dir)
+    user = current_user(request)
+    try:
+        form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
+    except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
+        reason = exc.message if isinstance(exc, DomainError) else exc.detail
+        await record(
+            AuditAction.UPLOAD_REFUSED,
+            actor_for(request),
+            entity="list_version",
+            changes={"status": exc.status_code, "reason": reason},
+        )
+        raise
+    try:
+        if len(form.files) != 1:
+            raise Invalid("请上传一个三张清单工作簿（.xlsx）。")
+        incoming = form.files[0]
+        if incoming.detected is None or incoming.detected.kind != "xlsx":
+            raise Invalid("三张清单须为 Excel 工作簿（.xlsx），请用系统模板填写后上传。")
+        raw_id = form.fields.get("enterprise_id", "").strip()
+        if raw_id and not raw_id.isdigit():
+            raise Invalid("企业编号（enterprise_id）应为正整数。")
+        enterprise_id = int(raw_id) if raw_id else (user.enterprise_id if user else None)
+        if enterprise_id is None:
+            raise Invalid("缺少企业编号（enterprise_id）。")
+        if dry_run is None:
+            dry_run = form.fields.get("dry_run", "").strip().lower() in TRUE
+        return await import_lists(
+            enterprise_id,
+            incoming.temp_path,
+            source_name=incoming.original_name,
+            sha256=incoming.sha256,
+            actor=actor_for(request),
+            scope=enterprise_scope(user),
+            store=store,
+            dry_run=dry_run,
+        )
+    finally:
+        form.discard()  # an adopted workbook was moved; anything left is temporary

@@ -44,10 +44,13 @@ test: $(STAMP) ## 运行测试 / Run pytest (PYTEST_ARGS= passes options through
 	fi; \
 	exit $$rc
 
-lint: $(STAMP) ## 代码检查 / ruff check + ruff format --check
+lint: $(STAMP) ## 代码检查 / ruff, import contracts (lint-imports), mypy, deptry
 	@rc=0; \
 	$(VENV)/bin/ruff check . || rc=1; \
 	$(VENV)/bin/ruff format --check . || rc=1; \
+	$(VENV)/bin/lint-imports || rc=1; \
+	$(VENV)/bin/mypy || rc=1; \
+	$(VENV)/bin/deptry . || rc=1; \
 	exit $$rc
 
 format: $(STAMP) ## 自动修正与格式化 / ruff check --fix + ruff format

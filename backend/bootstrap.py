@@ -12,6 +12,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from backend.db.tables import Obligation
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
+from backend.domain.demo.lists import load_demo_lists
 from backend.domain.demo.ratings import rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.settings import Settings
@@ -45,4 +46,5 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         await create_demo_accounts()
         years = sorted({r["due_year"] for r in await Obligation.select(Obligation.due_year)})
         await rate_demo_groups(years)
+        await load_demo_lists()
     return SeedReport(programmes, summary, await demo_accounts())

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.settings import get_settings
 
 if TYPE_CHECKING:
     from backend.domain.demo.generator import DemoSummary
 
-T = TypeVar("T")
-
-
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    """Run one piece of async work with the database open (the PostgreSQL pool, if any)."""
-    from backend.db.lifespan import db_lifespan
-
-    async def main() -> T:
-        async with db_lifespan():
-            return await work()
-
-    return asyncio.run(main())
+_run = run_with_db
 
 
 def _describe(demo: DemoSummary) -> str:

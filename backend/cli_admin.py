@@ -7,13 +7,10 @@ from pathlib import Path
 
 import click
 
+from backend.cli_support import run_with_db
 from backend.security.audit import SYSTEM, Actor
 
-
-def _run(work):
-    from backend.cli import _run as run
-
-    return run(work)
+_run = run_with_db
 
 
 CLI_ACTOR = Actor(None, "命令行")
@@ -75,29 +72,55 @@ def create_user(
         click.echo(f"初始密码：{initial}")
 
 
-@users.command("token", help="为用户签发一个新的 API 令牌（最后一行即令牌，只显示这一次）。")
+@users.command(
+    "token",
+    help="应急：为用户签发一个新的 API 令牌（最后一行即令牌，只显示这一次）。"
+    "平时请由用户本人在“我的接口令牌”页面签发；此命令以“命令行应急签发”单独记入操作日志。",
+)
 @click.argument("username")
 @click.option("--name", default="命令行签发", help="令牌用途")
 def create_token_cmd(username: str, name: str) -> None:
     from backend.db.tables import Account
-    from backend.domain.accounts.service import create_token
+    from backend.domain.accounts.tokens import create_token
+    from backend.domain.errors import DomainError
 
-    async def work() -> str | None:
-        row = (
-            await Account.select(Account.id, Account.active)
-            .where(Account.username == username)
-            .first()
-        )
-        if row is None or not row["active"]:
-            return None
-        return await create_token(CLI_ACTOR, row["id"], name)
+    async def work() -> str:
+        row = await Account.select(Account.id).where(Account.username == username).first()
+        if row is None:
+            raise DomainError(f"未找到用户 {username}。")
+        return await create_token(CLI_ACTOR, row["id"], name, break_glass=True)
 
-    token = _run(work)
-    if token is None:
-        click.echo(f"未找到可用的用户 {username}。", err=True)
+    try:
+        token = _run(work)
+    except DomainError as exc:
+        click.echo(f"未签发：{exc.message}", err=True)
         sys.exit(1)
     click.echo("以下为新的 API 令牌，请妥善保存（系统只保存其摘要，无法再次查看）：")
     click.echo(token)
+
+
+@users.command(
+    "mfa-reset",
+    help="重置用户的动态口令（下次登录须重新绑定）。安全审计员的动态口令只能用此命令重置。",
+)
+@click.argument("username")
+def mfa_reset_cmd(username: str) -> None:
+    from backend.db.tables import Account
+    from backend.domain.accounts.mfa import reset
+    from backend.domain.errors import DomainError
+
+    async def work() -> None:
+        row = await Account.select(Account.id).where(Account.username == username).first()
+        if row is None:
+            raise DomainError(f"未找到用户 {username}。")
+        await reset(CLI_ACTOR, row["id"])
+
+    try:
+        _run(work)
+    except DomainError as exc:
+        click.echo(f"未重置：{exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"已重置 {username} 的动态口令，其现有登录已全部退出，下次登录须重新绑定。")
 
 
 @click.group(help="操作日志")

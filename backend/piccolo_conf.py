@@ -34,6 +34,7 @@ def _sqlite_engine(settings_path: str) -> SQLiteEngine:
 
 
 _settings = get_settings()
+DB: PostgresEngine | SQLiteEngine
 if _settings.is_postgres:
     DB = _postgres_engine(_settings.database_url)
 else:

@@ -54,6 +54,9 @@ class Settings:
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
+    # A second factor (TOTP) for SASAC roles and the auditor: on by default in production.
+    require_mfa: bool = False
+    mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
 
     @property
     def is_postgres(self) -> bool:
@@ -99,6 +102,8 @@ class Settings:
             password_history=_env_int("PASSWORD_HISTORY", 5),
             login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
+            require_mfa=_env_bool("HEGUI_REQUIRE_MFA", environment == "production"),
+            mfa_key=_env("HEGUI_MFA_KEY"),
         )
 
 

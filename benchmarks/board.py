@@ -501,8 +501,8 @@ async def measure_direct(as_of: dt.date, repeat: int, counter: QueryCounter) -> 
         build_cells,
         load_columns,
     )
-    from backend.domain.enterprises.service import visible_enterprises
     from backend.domain.programmes.service import list_programmes, pick_programme
+    from backend.domain.shared.enterprises import visible_enterprises
     from backend.lib.timeutil import end_of_day
     from backend.settings import get_settings
 

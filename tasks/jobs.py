@@ -3,6 +3,7 @@ Tasks call services; services never import tasks (they get a `backend.lib.tasks.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend.domain.board.service import BoardQuery, build_board, status_totals
@@ -23,4 +24,4 @@ async def export_file(ctx: dict[str, Any], job_id: int) -> str:
     return await run_export(job_id)
 
 
-FUNCTIONS = [scan_overdue, export_file]
+FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [scan_overdue, export_file]

@@ -15,7 +15,7 @@ from typing import Self
 class LabelledEnum(StrEnum):
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -29,7 +29,6 @@ class LabelledEnum(StrEnum):
     @classmethod
     def label_of(cls, code: str | None, default: str = "") -> str:
         """The label of a stored code; `default` (never the code itself) for an unknown one."""
-        try:
-            return cls(code or "").label
-        except ValueError:
-            return default
+        # Not cls(code): mypy reads that as a call of __new__ (value, label).
+        member = next((m for m in cls if m.value == code), None)
+        return member.label if member is not None else default

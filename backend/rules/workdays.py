@@ -26,7 +26,7 @@ def has_official_calendar(year: int) -> bool:
 def _is_workday_ordinal(ordinal: int) -> bool:
     day = date.fromordinal(ordinal)
     if has_official_calendar(day.year):
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5
 
 

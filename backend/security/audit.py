@@ -24,7 +24,9 @@ from typing import Any
 from backend.db.tables.accounts import AuditEvent
 from backend.db.transactions import engine_type, write_transaction
 from backend.lib.timeutil import TZ, deadline_of
-from backend.security.actions import AuditAction
+from backend.security.actions import (
+    AuditAction as AuditAction,  # re-exported: callers record with it
+)
 
 ZERO_HASH = "0" * 64
 _LOCK_KEY = 727001

@@ -14,7 +14,18 @@ import hmac
 import secrets
 from urllib.parse import parse_qs
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPRequestEvent,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    ReceiveMessage,
+    Scope,
+    Send,
+)
 from litestar.utils.scope.state import ScopeState
 
 from backend.security.middleware import bearer_token, header, request_cookies
@@ -42,19 +53,19 @@ def _cookie_header(value: str) -> bytes:
 
 async def _forbidden(send: Send) -> None:
     body = "CSRF 校验失败：页面已过期或请求来源不可信，请刷新页面后重试。".encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 403,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+    }
+    await send(start)
+    chunk: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(chunk)
 
 
 def csrf_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith("/static/"):
             await app(scope, receive, send)
             return
         cookies = request_cookies(scope)
@@ -111,7 +122,9 @@ async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request":  # the client went away: what arrived so far
+            return b"".join(chunks)
+        chunks.append(message["body"])
         if not message.get("more_body"):
             return b"".join(chunks)
 
@@ -121,11 +134,12 @@ def _replay(body: bytes, upstream: Receive) -> Receive:
     work for a client that left) must hear the real one, not an invented one."""
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> ReceiveMessage:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            request: HTTPRequestEvent = {"type": "http.request", "body": body, "more_body": False}
+            return request
         return await upstream()
 
     return receive

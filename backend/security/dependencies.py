@@ -9,6 +9,8 @@ Dependencies never appear as parameters in `/schema`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
@@ -17,7 +19,7 @@ from backend.security.guards import current_user
 from backend.security.policy import CurrentUser, enterprise_scope
 
 
-def actor_for(request: Request, user: CurrentUser | None = None) -> Actor:
+def actor_for(request: Request[Any, Any, Any], user: CurrentUser | None = None) -> Actor:
     user = user or current_user(request)
     ip = request.client.host if request.client else ""
     if user is None:
@@ -25,11 +27,11 @@ def actor_for(request: Request, user: CurrentUser | None = None) -> Actor:
     return Actor(user.id, user.username, user.enterprise_id, ip)
 
 
-async def provide_actor(request: Request) -> Actor:
+async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return actor_for(request)
 
 
-async def provide_tenancy(request: Request) -> int | None:
+async def provide_tenancy(request: Request[Any, Any, Any]) -> int | None:
     try:
         return enterprise_scope(current_user(request))
     except PermissionError as exc:  # a role that sees no enterprise data (the guard admits none)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -13,15 +15,19 @@ class PasswordChangeRequired(PermissionDeniedException):
     """The account must set a new password before doing anything else."""
 
 
+class SecondFactorRequired(PermissionDeniedException):
+    """Signed in with the password only: the second factor comes first."""
+
+
 def access_rule(handler: BaseRouteHandler) -> Access | None:
     rule = handler.opt.get("access")
     if rule is None:
         # Layers' opt may not reach generated handlers (the static files router's do not).
         rule = next(
             (
-                layer.opt["access"]
+                opt["access"]
                 for layer in reversed(handler.ownership_layers)
-                if "access" in (getattr(layer, "opt", None) or {})
+                if "access" in (opt := getattr(layer, "opt", None) or {})
             ),
             None,
         )
@@ -32,11 +38,12 @@ def access_rule(handler: BaseRouteHandler) -> Access | None:
     return Access(rule) if rule is not None else None
 
 
-def current_user(connection: ASGIConnection) -> CurrentUser | None:
-    return connection.scope.get("user")
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    user: CurrentUser | None = connection.scope.get("user")
+    return user
 
 
-def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     rule = access_rule(handler)
     if rule is None:
         # Fail closed: a route nobody thought about is a route nobody may use.
@@ -46,6 +53,8 @@ def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         return
     if user is None:
         raise NotAuthorizedException("请先登录。")
+    if user.mfa_pending:
+        raise SecondFactorRequired("请先完成动态口令验证。")
     if user.must_change_password:
         raise PasswordChangeRequired("首次登录或密码已过期，请先修改密码。")
     raise PermissionDeniedException("您没有权限执行此操作。")

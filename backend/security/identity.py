@@ -19,7 +19,11 @@ def hash_token(token: str) -> str:
 
 
 async def load_user(
-    account_id: int, *, session_id_hash: str | None = None, token_id: int | None = None
+    account_id: int,
+    *,
+    session_id_hash: str | None = None,
+    token_id: int | None = None,
+    mfa_pending: bool = False,
 ) -> CurrentUser | None:
     row = (
         await Account.select(
@@ -59,6 +63,7 @@ async def load_user(
         session_id_hash=session_id_hash,
         token_id=token_id,
         unread=unread,
+        mfa_pending=mfa_pending,
     )
 
 
@@ -67,7 +72,8 @@ def password_expired(row: dict[str, Any], now: dt.datetime | None = None) -> boo
     changed = row.get("password_changed_at")
     if days <= 0 or changed is None:
         return False
-    return (now or dt.datetime.now(dt.UTC)) - changed > dt.timedelta(days=days)
+    age: dt.timedelta = (now or dt.datetime.now(dt.UTC)) - changed
+    return age > dt.timedelta(days=days)
 
 
 async def user_for_token(token: str) -> CurrentUser | None:

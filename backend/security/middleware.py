@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from backend.security.identity import load_user, user_for_token
 from backend.security.sessions import cookie_name, load_session
@@ -40,22 +49,22 @@ def bearer_token(scope: Scope) -> str | None:
 
 async def _unauthorized(send: Send) -> None:
     body = '{"status_code":401,"detail":"接口令牌无效或已吊销。"}'.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"www-authenticate", b'Bearer realm="hegui"'),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 401,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"www-authenticate", b'Bearer realm="hegui"'),
+        ],
+    }
+    await send(start)
+    chunk: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(chunk)
 
 
 def authentication_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith("/static/"):
             scope["user"] = None
             await app(scope, receive, send)
             return
@@ -72,7 +81,13 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
         name = cookie_name()
         session_id = request_cookies(scope).get(name, "")
         live = await load_session(session_id) if session_id else None
-        user = await load_user(live.account_id, session_id_hash=live.id_hash) if live else None
+        user = (
+            await load_user(
+                live.account_id, session_id_hash=live.id_hash, mfa_pending=live.mfa_pending
+            )
+            if live
+            else None
+        )
         scope["user"] = user
         if session_id and user is None:
             await app(scope, receive, _clearing_cookie(send, name))

@@ -14,11 +14,14 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from backend.security.weak_passwords import weakness
+
 # OWASP's minimum for argon2id: m = 19 MiB, t = 2, p = 1 (about 40 ms on this hardware).
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # Verified for unknown usernames so that they take as long as wrong passwords.
 _DUMMY_HASH = _HASHER.hash("hegui-dummy-password-for-timing")
 MAX_LENGTH = 128
+# The project's own additions to the common-password list (see weak_passwords.py for the rest).
 COMMON = frozenset(
     {
         "password", "password1", "password123", "12345678", "123456789", "1234567890",
@@ -47,6 +50,8 @@ class PasswordPolicy:
         lowered = password.lower()
         if lowered in COMMON:
             found.append("该密码过于常见，容易被猜中")
+        elif weak := weakness(password):
+            found.append(weak)
         if username and len(username) >= 3 and username.lower() in lowered:
             found.append("密码不能包含用户名")
         return found

@@ -8,17 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from backend.lib.labels import LabelledEnum
-
-
-class Role(LabelledEnum):
-    SASAC_ADMIN = "sasac_admin", "国资委系统管理员"
-    SASAC_REVIEWER = "sasac_reviewer", "国资委审核人员"
-    SASAC_LEADER = "sasac_leader", "国资委领导（只读）"
-    ENTERPRISE_ADMIN = "enterprise_admin", "企业管理员"
-    ENTERPRISE_USER = "enterprise_user", "企业填报人员"
-    AUDITOR = "auditor", "安全审计员"
-
+from backend.rules.roles import Role as Role
 
 SASAC_ROLES = frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.SASAC_LEADER})
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_USER})
@@ -30,6 +20,7 @@ class Access(StrEnum):
 
     PUBLIC = "public"  # login page, health check, static assets
     SIGNED_IN = "signed_in"  # any account, even one that must change its password first
+    SECOND_FACTOR = "second_factor"  # the MFA pages: reachable half-signed-in (password only)
     ACCOUNT = "account"  # any account in good standing: own profile, tokens, messages
     BOARD = "board"  # progress data, scoped to the user's enterprises
     SUBMIT = "submit"  # deliver for one's own group and its subsidiaries
@@ -42,6 +33,7 @@ class Access(StrEnum):
 RULES: dict[Access, frozenset[Role] | None] = {
     Access.PUBLIC: None,
     Access.SIGNED_IN: frozenset(Role),
+    Access.SECOND_FACTOR: frozenset(Role),
     Access.ACCOUNT: frozenset(Role),
     Access.BOARD: BUSINESS_ROLES,
     Access.SUBMIT: ENTERPRISE_ROLES,
@@ -64,6 +56,7 @@ class CurrentUser:
     must_change_password: bool = False
     session_id_hash: str | None = None  # None for API-token requests
     token_id: int | None = None
+    mfa_pending: bool = False  # password given, second factor not yet: MFA pages only
     unread: int = 0  # unread in-app messages, shown in the top bar
 
     @property
@@ -85,6 +78,8 @@ def allowed(rule: Access, user: CurrentUser | None) -> bool:
         return True
     if user is None:
         return False
+    if user.mfa_pending:
+        return rule is Access.SECOND_FACTOR
     if user.must_change_password and rule is not Access.SIGNED_IN:
         return False
     return user.role in roles

@@ -15,6 +15,8 @@ from backend.db.tables import WebSession
 from backend.settings import Settings, get_settings
 
 TOUCH_EVERY = dt.timedelta(seconds=60)  # fewer writes: last_seen moves at most once a minute
+# A session that has passed the password but not the second factor lives this long at most.
+MFA_PENDING_LIMIT = dt.timedelta(minutes=10)
 
 
 def cookie_name(settings: Settings | None = None) -> str:
@@ -30,9 +32,12 @@ def hash_id(session_id: str) -> str:
 class LiveSession:
     id_hash: str
     account_id: int
+    mfa_pending: bool = False
 
 
-async def create_session(account_id: int, *, ip: str = "", user_agent: str = "") -> str:
+async def create_session(
+    account_id: int, *, ip: str = "", user_agent: str = "", mfa_pending: bool = False
+) -> str:
     session_id = secrets.token_hex(32)
     await WebSession.insert(
         WebSession(
@@ -40,6 +45,7 @@ async def create_session(account_id: int, *, ip: str = "", user_agent: str = "")
             account=account_id,
             ip=ip[:45],
             user_agent=user_agent[:255],
+            mfa_pending=mfa_pending,
         )
     )
     return session_id
@@ -52,7 +58,12 @@ async def load_session(session_id: str, now: dt.datetime | None = None) -> LiveS
     now = now or dt.datetime.now(dt.UTC)
     key = hash_id(session_id)
     row = (
-        await WebSession.select(WebSession.account, WebSession.created_at, WebSession.last_seen_at)
+        await WebSession.select(
+            WebSession.account,
+            WebSession.created_at,
+            WebSession.last_seen_at,
+            WebSession.mfa_pending,
+        )
         .where(WebSession.id_hash == key)
         .first()
     )
@@ -60,12 +71,14 @@ async def load_session(session_id: str, now: dt.datetime | None = None) -> LiveS
         return None
     idle = dt.timedelta(minutes=settings.session_idle_minutes)
     absolute = dt.timedelta(hours=settings.session_absolute_hours)
+    if row["mfa_pending"]:
+        absolute = min(absolute, MFA_PENDING_LIMIT)
     if now - row["last_seen_at"] > idle or now - row["created_at"] > absolute:
         await WebSession.delete().where(WebSession.id_hash == key)
         return None
     if now - row["last_seen_at"] > TOUCH_EVERY:
         await WebSession.update({WebSession.last_seen_at: now}).where(WebSession.id_hash == key)
-    return LiveSession(key, row["account"])
+    return LiveSession(key, row["account"], bool(row["mfa_pending"]))
 
 
 async def end_session(id_hash: str) -> None:

@@ -46,7 +46,8 @@ async def unless_disconnected(
     task: asyncio.Future[T] = asyncio.ensure_future(work)
     watcher = asyncio.create_task(_disconnected(request))
     try:
-        done, _ = await asyncio.wait({task, watcher}, timeout=limit, return_when="FIRST_COMPLETED")
+        racers: set[asyncio.Future[Any]] = {task, watcher}
+        done, _ = await asyncio.wait(racers, timeout=limit, return_when="FIRST_COMPLETED")
     finally:
         watcher.cancel()
         if not task.done():

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from backend.domain.errors import DomainError
-from backend.security.guards import PasswordChangeRequired
+from backend.security.guards import PasswordChangeRequired, SecondFactorRequired
 from backend.web.cancel import ClientGone
 
 log = logging.getLogger("hegui")
@@ -72,6 +72,8 @@ def http_error_handler(request: HTMXRequest, exc: Exception) -> Response:
     if not is_api and isinstance(exc, NotAuthorizedException):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return _redirect(request, f"/login?next={quote(target)}")
+    if not is_api and isinstance(exc, SecondFactorRequired):
+        return _redirect(request, "/login/mfa")
     if not is_api and isinstance(exc, PasswordChangeRequired):
         return _redirect(request, "/account/password")
     if is_api:

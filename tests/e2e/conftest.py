@@ -51,10 +51,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
+    yield from serve()
+
+
+def serve(**extra_env: str) -> Iterator[str]:
+    """`hegui serve` on a fresh demo database; `extra_env` adds settings (e.g. MFA on)."""
     var_dir = Path(tempfile.mkdtemp(prefix="hegui-e2e-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(HEGUI_VAR_DIR=str(var_dir), SECRET_KEY="e2e-secret", PYTHONUNBUFFERED="1")
+    env.update(extra_env)
     log = (var_dir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],

@@ -79,20 +79,23 @@ async def test_a_bad_workbook_is_reported_by_sheet_row_and_column_and_nothing_is
         ("违规风险清单", 2, "发生可能性")
     ]
     assert "正整数" in body["errors"][0]["message"]
+    # The checks run on what could be read, so one upload names all three problems.
+    checks = {c["code"]: c for c in body["checks"]}
+    assert checks["domain_coverage"]["result"] == "fail"
+    assert "投资管理" in checks["domain_coverage"]["detail"]
+    assert checks["integrity"]["result"] == "fail"
+    assert checks["integrity"]["rows"] == [
+        {"sheet": "重点岗位合规职责清单", "row": 3, "column": "合规风险点"}
+    ]
+    assert checks["integrity"]["name"] == "清单完整性"
     assert await nothing_stored()
-    # With the bad value fixed, a dry run names the gap and the broken reference, still storing
-    # nothing.
+    # With the bad value fixed, a dry run passes validation and still stores nothing.
     rows[Sheet.RISK][0]["likelihood"] = 3
     response = await upload(ent_g, workbook(rows), "?dry_run=1")
     assert response.status_code == 200, response.text
     body = response.json()
-    checks = {c["code"]: c for c in body["checks"]}
     assert body["version"] is None and body["errors"] == []
-    assert checks["domain_coverage"]["result"] == "fail"
-    assert "投资管理" in checks["domain_coverage"]["detail"]
-    assert checks["integrity"]["result"] == "fail"
-    assert checks["integrity"]["rows"] == [{"sheet": "重点岗位合规职责清单", "row": 3}]
-    assert checks["integrity"]["name"] == "清单完整性"
+    assert {c["code"]: c["result"] for c in body["checks"]}["integrity"] == "fail"
     assert await nothing_stored()
 
 
@@ -114,6 +117,13 @@ async def test_a_good_workbook_is_stored_and_a_second_is_a_new_version(
     assert lists["enterprise_id"] == roster["G"] and lists["version"] == 2
     assert len(lists["risks"]) == 20 and lists["risks"][0]["level"] == "高"
     assert lists["nodes"][3]["review_matter"] == "重大项目投资运营"
+    risk = lists["risks"][0]  # every kind of value comes back as it was written
+    assert risk["consequences"] == ["经济损失", "声誉损失"] and risk["alert"] is True
+    assert risk["updated_on"] == "2023-12-25" and risk["likelihood"] == 3
+    assert lists["posts"][0]["risk_refs"] == [1, 3] and lists["posts"][1]["headcount"] == 2
+    assert lists["posts"][0]["headcount"] is None
+    assert lists["nodes"][0]["review_required"] is True and lists["nodes"][0]["in_system"] is False
+    assert lists["approved_on"] == "2023-12-20" and lists["has_overseas"] is False
     assert [v["version"] for v in lists["versions"]] == [2, 1]
     events = await AuditEvent.select().where(AuditEvent.action == "lists_import")
     assert [e["enterprise_id"] for e in events] == [roster["G"], roster["G"]]
@@ -162,3 +172,16 @@ async def test_coverage_and_search_match_the_stored_lists(
     hits = (await reviewer.get("/api/v1/lists/risks?level=high&domain=公司治理")).json()
     assert hits["total"] == 1 and hits["items"][0]["level"] == "高"
     assert (await reviewer.get("/api/v1/lists/risks?q=风险点1")).json()["total"] == 8  # 1, 10–16
+
+
+async def test_concurrent_uploads_get_consecutive_versions(
+    app: Litestar, ent_g: httpx.AsyncClient, tenant_accounts: dict[str, int]
+) -> None:
+    import asyncio
+
+    other = await signed(app, "ent_g_user")
+    answers = await asyncio.gather(
+        upload(ent_g, workbook()), upload(other, workbook(good_rows(extra_risks=1)))
+    )
+    assert sorted(r.status_code for r in answers) == [201, 201], [r.text for r in answers]
+    assert sorted(r.json()["version"] for r in answers) == [1, 2]

@@ -130,7 +130,7 @@ def test_not_applicable_without_a_reason_fails_on_its_row() -> None:
     )
     result = checks.domain_coverage(lists, VOCAB)
     assert result.result is Result.FAIL
-    assert result.rows == (RowRef(Sheet.EXEMPT, 3),)
+    assert result.rows == (RowRef(Sheet.EXEMPT, 3, "不适用理由"),)
 
 
 def test_overseas_domain_may_be_left_out_only_without_overseas_business() -> None:
@@ -141,7 +141,7 @@ def test_overseas_domain_may_be_left_out_only_without_overseas_business() -> Non
     marked = dataclasses.replace(abroad, exemptions=(Exemption(2, "域外业务", "暂无"),))
     result = checks.domain_coverage(marked, VOCAB)
     assert result.result is Result.FAIL
-    assert result.rows == (RowRef(Sheet.EXEMPT, 2),)
+    assert result.rows == (RowRef(Sheet.EXEMPT, 2, "重点领域"),)
 
 
 # 2. link coverage ---------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_a_node_of_those_matters_flagged_no_fails_on_its_row() -> None:
     processes.append(dataclasses.replace(processes[0], row=9, seq=9, review_required=False))
     result = checks.review_nodes(dataclasses.replace(lists, processes=tuple(processes)))
     assert result.result is Result.FAIL
-    assert result.rows == (RowRef(Sheet.PROCESS, 9),)
+    assert result.rows == (RowRef(Sheet.PROCESS, 9, "合规审查必经节点"),)
 
 
 # 4. integrity ----------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_a_reference_to_a_missing_risk_fails_on_its_row() -> None:
     position = dataclasses.replace(lists.positions[0], risk_refs=(1, 99))
     result = checks.integrity(dataclasses.replace(lists, positions=(position,)))
     assert result.result is Result.FAIL
-    assert result.rows == (RowRef(Sheet.POSITION, 2),)
+    assert result.rows == (RowRef(Sheet.POSITION, 2, "合规风险点"),)
 
 
 def test_a_high_risk_without_measures_or_department_fails() -> None:
@@ -200,7 +200,7 @@ def test_a_high_risk_without_measures_or_department_fails() -> None:
     risks[5] = dataclasses.replace(risks[5], dept="", level=RiskLevel.LOW)  # not 高: fine
     result = checks.integrity(dataclasses.replace(lists, risks=tuple(risks)))
     assert result.result is Result.FAIL
-    assert result.rows == (RowRef(Sheet.RISK, 5), RowRef(Sheet.RISK, 6))
+    assert result.rows == (RowRef(Sheet.RISK, 5, "防控措施"), RowRef(Sheet.RISK, 6, "责任部门"))
 
 
 def test_a_mandatory_node_without_a_risk_is_a_warning() -> None:
@@ -208,7 +208,7 @@ def test_a_mandatory_node_without_a_risk_is_a_warning() -> None:
     processes = (dataclasses.replace(lists.processes[0], risk_refs=()), *lists.processes[1:])
     result = checks.integrity(dataclasses.replace(lists, processes=processes))
     assert result.result is Result.WARN
-    assert result.rows == (RowRef(Sheet.PROCESS, 2),)
+    assert result.rows == (RowRef(Sheet.PROCESS, 2, "关联风险点"),)
 
 
 # 5. position coverage ---------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_a_risk_department_without_positions_is_a_warning_on_the_risk_rows() -> 
     risks = (dataclasses.replace(lists.risks[0], dept="投资部"), *lists.risks[1:])
     result = checks.position_coverage(dataclasses.replace(lists, risks=risks))
     assert result.result is Result.WARN and "投资部" in result.detail
-    assert result.rows == (RowRef(Sheet.RISK, 2),)
+    assert result.rows == (RowRef(Sheet.RISK, 2, "责任部门"),)
 
 
 # 6. freshness -------------------------------------------------------------------------------------
@@ -265,3 +265,12 @@ def test_a_recent_item_update_keeps_old_lists_fresh() -> None:
     risks = (dataclasses.replace(lists.risks[0], updated_on=dt.date(2025, 3, 1)), *lists.risks[1:])
     lists = dataclasses.replace(lists, risks=risks)
     assert checks.freshness(lists, dt.date(2025, 6, 1)).result is Result.PASS
+
+
+def test_an_update_after_2023_is_not_late_when_an_earlier_version_was_in_force() -> None:
+    lists = dataclasses.replace(
+        good(), info=ListInfo("合规委员会", dt.date(2024, 12, 1), dt.date(2024, 12, 5))
+    )
+    assert checks.freshness(lists, dt.date(2025, 1, 10)).result is Result.WARN
+    result = checks.freshness(lists, dt.date(2025, 1, 10), first_in_force=dt.date(2023, 12, 20))
+    assert result.result is Result.PASS

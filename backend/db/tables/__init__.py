@@ -11,7 +11,14 @@ from backend.db.tables.scores import (
     ScoreAdjustment,
     ScoreLock,
 )
-from backend.db.tables.security import ApiToken, AppSetting, PasswordHistory, WebSession
+from backend.db.tables.security import (
+    ApiToken,
+    AppSetting,
+    MfaFactor,
+    MfaRecoveryCode,
+    PasswordHistory,
+    WebSession,
+)
 from backend.db.tables.submissions import (
     Exemption,
     Review,
@@ -46,6 +53,8 @@ ALL_TABLES = (
     ListPost,
     ListNode,
     ListExemption,
+    MfaFactor,
+    MfaRecoveryCode,
 )
 
 __all__ = [
@@ -63,6 +72,8 @@ __all__ = [
     "ListPost",
     "ListRisk",
     "ListVersion",
+    "MfaFactor",
+    "MfaRecoveryCode",
     "Notification",
     "Obligation",
     "PasswordHistory",

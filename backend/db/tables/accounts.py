@@ -3,11 +3,11 @@
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
+from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
-from backend.security.actions import AuditAction
-from backend.security.policy import Role
+from backend.rules.audit_actions import AuditAction
+from backend.rules.roles import Role
 
 
 class Account(Table, tablename="account"):

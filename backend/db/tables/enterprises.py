@@ -3,14 +3,17 @@
 from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
+
+from backend.db.tables.base import Table
 
 
 class Enterprise(Table, tablename="enterprise"):
     name = Varchar(length=200)
     short_name = Varchar(length=60, default="")
     credit_code = Varchar(length=18, unique=True, index=True)
-    parent = ForeignKey(references="self", on_delete=OnDelete.restrict, null=True)
+    parent: ForeignKey["Enterprise"] = ForeignKey(
+        references="self", on_delete=OnDelete.restrict, null=True
+    )
     # The top-level group this enterprise belongs to (its own id for a group): scoping by group
     # is the most frequent filter, so it is stored rather than walked up each time.
     group_id = Integer(null=True, index=True)

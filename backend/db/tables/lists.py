@@ -15,9 +15,9 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
 from backend.db.tables.accounts import Account
+from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 
 

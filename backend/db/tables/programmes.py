@@ -13,8 +13,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
+from backend.db.tables.base import Table
 from backend.rules.cohorts import AppliesTo
 
 

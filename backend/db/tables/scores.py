@@ -3,9 +3,9 @@
 from piccolo.columns import JSON, Date, ForeignKey, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
 from backend.db.tables.accounts import Account
+from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.programmes import Programme
 from backend.rules.vocabulary import Rating

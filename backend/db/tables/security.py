@@ -1,11 +1,11 @@
 """Server-side sessions, API tokens, password history and small key/value settings."""
 
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
 from backend.db.tables.accounts import Account
+from backend.db.tables.base import Table
 
 
 class WebSession(Table, tablename="web_session"):
@@ -18,6 +18,8 @@ class WebSession(Table, tablename="web_session"):
     last_seen_at = Timestamptz(default=TimestamptzNow())
     ip = Varchar(length=45, default="")
     user_agent = Varchar(length=255, default="")
+    # Signed in with the password but not yet with the second factor: only the MFA pages.
+    mfa_pending = Boolean(default=False)
 
 
 class ApiToken(Table, tablename="api_token"):
@@ -41,3 +43,23 @@ class AppSetting(Table, tablename="app_setting"):
 
     setting_key = Varchar(length=60, unique=True)
     setting_value = Text(default="")
+
+
+class MfaFactor(Table, tablename="mfa_factor"):
+    """A TOTP second factor. The shared secret is encrypted (AES-GCM, key derived from
+    HEGUI_MFA_KEY or SECRET_KEY, see backend/security/totp.py); `enrolled_at` is null until
+    the user confirms a first code. `last_step` makes every code single-use."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.restrict, unique=True)
+    secret = Text(default="")
+    enrolled_at = Timestamptz(null=True, default=None)
+    last_step = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class MfaRecoveryCode(Table, tablename="mfa_recovery_code"):
+    """Ten single-use codes per enrolment, shown once; only their SHA-256 is kept."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.restrict, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)

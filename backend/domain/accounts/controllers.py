@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, URLEncodedBody
@@ -84,10 +84,15 @@ class LoginController(Controller):
         if old is not None and old.session_id_hash:
             await end_session(old.session_id_hash)
         session_id = await create_session(
-            outcome.account_id, ip=ip, user_agent=request.headers.get("user-agent", "")
+            outcome.account_id,
+            ip=ip,
+            user_agent=request.headers.get("user-agent", ""),
+            mfa_pending=outcome.second_factor,
         )
         request.scope[ROTATE] = True  # type: ignore[literal-required]
         target = "/account/password" if outcome.must_change_password else safe_next(data.next)
+        if outcome.second_factor:  # half signed in: the MFA pages only, until the code
+            target = f"/login/mfa?next={quote(safe_next(data.next))}"
         return Redirect(
             path=target, status_code=303, headers={"set-cookie": session_cookie(session_id)}
         )

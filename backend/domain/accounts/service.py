@@ -4,13 +4,14 @@ transaction, so the change and its trace commit together."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
+from backend.domain.accounts import lockout
+from backend.domain.accounts.mfa import mfa_required
+from backend.domain.accounts.tokens import create_token, revoke_token
 from backend.security.audit import Actor, AuditAction, record
-from backend.security.identity import TOKEN_PREFIX, hash_token
 from backend.security.passwords import (
     PasswordPolicy,
     generate_password,
@@ -23,6 +24,7 @@ from backend.security.sessions import end_all_sessions
 from backend.settings import get_settings
 
 LOGIN_FAILED = "用户名或密码错误。"
+__all__ = ["create_token", "revoke_token"]  # their home is tokens.py; kept importable here
 
 
 class AccountError(ValueError):
@@ -34,6 +36,7 @@ class LoginOutcome:
     account_id: int | None
     message: str = ""
     must_change_password: bool = False
+    second_factor: bool = False  # the password was right; a TOTP code must follow
 
 
 def policy() -> PasswordPolicy:
@@ -46,55 +49,50 @@ def _now() -> dt.datetime:
 
 
 async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOutcome:
-    """Per-account throttling kept in the database: it survives restarts and is shared by
-    every app process. Unknown names and wrong passwords get the same answer."""
+    """Per-account throttling kept in the database (see lockout.py): it survives restarts and
+    is shared by every app process. Unknown names and wrong passwords get the same answer; a
+    locked account checks nothing and gives one answer to right and wrong passwords alike."""
     row = await Account.select().where(Account.username == username.strip()).first()
-    ok = await verify_password(row["password_hash"] if row else None, password)
-    actor = Actor(row["id"] if row else None, username.strip()[:60], None, ip)
     if row is None:
+        await verify_password(None, password)  # the same work as a wrong password
+        actor = Actor(None, username.strip()[:60], None, ip)
         await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "unknown_user"})
         return LoginOutcome(None, LOGIN_FAILED)
     actor = Actor(row["id"], row["username"], row["enterprise"], ip)
-    now = _now()
-    if row["locked_until"] is not None and row["locked_until"] > now:
+    attempt = await lockout.reserve(row["id"])
+    if attempt is None:
         await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "locked"})
-        if ok:
-            until = row["locked_until"].astimezone(dt.timezone(dt.timedelta(hours=8)))
-            return LoginOutcome(
-                None, f"账户已被锁定，请于 {until:%H:%M} 后重试，或联系系统管理员解锁。"
-            )
-        return LoginOutcome(None, LOGIN_FAILED)
+        return LoginOutcome(None, await lockout.locked_message(row["id"]))
+    ok = await verify_password(row["password_hash"], password)
     if not ok or not row["active"]:
-        await _count_failure(actor, row["id"], "wrong_password" if row["active"] else "disabled")
+        await _audit_failure(actor, attempt, "wrong_password" if row["active"] else "disabled")
         return LoginOutcome(None, LOGIN_FAILED)
     async with write_transaction():
-        update = {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}
+        also: dict = {Account.last_login_at: _now()}
         if needs_rehash(row["password_hash"]):
-            update[Account.password_hash] = await hash_password(password)
-        await Account.update(update).where(Account.id == row["id"])
-        await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"])
-    return LoginOutcome(row["id"], must_change_password=row["must_change_password"])
+            also[Account.password_hash] = await hash_password(password)
+        await lockout.succeeded(row["id"], also)
+        # With a second factor due, this is only the password step (mfa.verify logs the rest).
+        step = {"step": "password"} if mfa_required(row["role"]) else {}
+        await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"], changes=step)
+    return LoginOutcome(
+        row["id"],
+        must_change_password=row["must_change_password"],
+        second_factor=mfa_required(row["role"]),
+    )
 
 
-async def _count_failure(actor: Actor, account_id: int, reason: str) -> None:
-    """A wrong password, at login or when changing it: counted in the database (parallel
-    guesses cannot all read the same count), locked at the threshold, audited."""
-    settings = get_settings()
+async def _audit_failure(actor: Actor, attempt: lockout.Attempt, reason: str) -> None:
+    """A wrong secret keeps its reserved slot; the one that took the last slot locked it."""
     async with write_transaction():
-        counted = (
-            await Account.update({Account.failed_logins: Account.failed_logins + 1})
-            .where(Account.id == account_id)
-            .returning(Account.failed_logins)
-        )
-        failures = counted[0]["failed_logins"]
-        if failures >= settings.login_max_failures:
-            until = _now() + dt.timedelta(minutes=settings.lockout_minutes)
-            await Account.update({Account.locked_until: until, Account.failed_logins: 0}).where(
-                Account.id == account_id
-            )
+        if attempt.locks:
+            # A lockout counts against an existing account: the actor carries its id.
+            account_id = actor.id if actor.id is not None else ""
             await record(AuditAction.LOCKOUT, actor, entity="account", entity_id=account_id)
         await record(
-            AuditAction.LOGIN_FAILED, actor, changes={"failed_logins": failures, "reason": reason}
+            AuditAction.LOGIN_FAILED,
+            actor,
+            changes={"failed_logins": attempt.number, "reason": reason},
         )
 
 
@@ -167,9 +165,17 @@ async def change_password(
     actor: Actor, account_id: int, current: str, new: str, *, keep_session: str | None = None
 ) -> None:
     row = await Account.select().where(Account.id == account_id).first()
-    if row is None or not await verify_password(row["password_hash"], current):
-        await _count_failure(actor, account_id, "wrong_current_password")
+    if row is None:
+        raise AccountError("未找到该用户。")
+    # The current password is a secret check like a login: the same slots, the same lock.
+    attempt = await lockout.reserve(account_id)
+    if attempt is None:
+        await record(AuditAction.LOGIN_FAILED, actor, changes={"reason": "locked"})
+        raise AccountError(await lockout.locked_message(account_id))
+    if not await verify_password(row["password_hash"], current):
+        await _audit_failure(actor, attempt, "wrong_current_password")
         raise AccountError("当前密码不正确。")
+    await lockout.succeeded(account_id)
     if problems := policy().problems(new, username=row["username"]):
         raise AccountError("；".join(problems) + "。")
     if new == current:
@@ -239,34 +245,3 @@ async def unlock(actor: Actor, account_id: int) -> None:
             Account.id == account_id
         )
         await record(AuditAction.UNLOCK, actor, entity="account", entity_id=account_id)
-
-
-async def create_token(actor: Actor, account_id: int, name: str = "") -> str:
-    """The token is shown once; only its SHA-256 is kept."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    async with write_transaction():
-        rows = await ApiToken.insert(
-            ApiToken(
-                account=account_id,
-                name=name[:60],
-                token_hash=hash_token(token),
-                prefix=token[:10],
-            )
-        ).returning(ApiToken.id)
-        await record(
-            AuditAction.TOKEN_CREATE,
-            actor,
-            entity="api_token",
-            entity_id=rows[0]["id"],
-            changes={"account": account_id, "name": name},
-        )
-    return token
-
-
-async def revoke_token(actor: Actor, token_id: int, *, owner_id: int | None = None) -> None:
-    query = ApiToken.update({ApiToken.revoked_at: _now()}).where(ApiToken.id == token_id)
-    if owner_id is not None:
-        query = query.where(ApiToken.account == owner_id)
-    async with write_transaction():
-        await query
-        await record(AuditAction.TOKEN_REVOKE, actor, entity="api_token", entity_id=token_id)

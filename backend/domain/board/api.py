@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 
 from backend.domain.board.params import parse_board_query
+from backend.domain.board.schemas import BoardCellOut, BoardObligationOut, BoardOut, BoardRowOut
 from backend.domain.board.service import Board
 from backend.domain.board.serving import cached_board, revalidation
 from backend.security.guards import current_user
@@ -15,46 +14,46 @@ from backend.security.policy import Access
 from backend.web.dependencies import TenancyDep
 
 
-def board_to_json(board: Board) -> dict[str, Any]:
-    return {
-        "as_of": board.query.as_of.isoformat(),
-        "programme_id": board.programme["id"] if board.programme else None,
-        "total": board.total_rows,
-        "total_groups": board.total_groups,
-        "page": board.query.page,
-        "page_size": board.query.page_size,
-        "obligations": [
-            {
-                "id": c.id,
-                "code": c.code,
-                "title": c.title,
-                "due_on": c.due_on.isoformat(),
-                "year": c.due_year,
-                "applies_to": c.applies_to,
-                "counts": dict(c.counts),
-            }
+def board_to_json(board: Board) -> BoardOut:
+    return BoardOut(
+        as_of=board.query.as_of.isoformat(),
+        programme_id=board.programme["id"] if board.programme else None,
+        total=board.total_rows,
+        total_groups=board.total_groups,
+        page=board.query.page,
+        page_size=board.query.page_size,
+        obligations=[
+            BoardObligationOut(
+                id=c.id,
+                code=c.code,
+                title=c.title,
+                due_on=c.due_on.isoformat(),
+                year=c.due_year,
+                applies_to=c.applies_to,
+                counts=dict(c.counts),
+            )
             for c in board.columns
         ],
-        "rows": [
-            {
-                "enterprise": row.enterprise.to_api(),
-                "cells": [
-                    {
-                        "obligation_id": cell.obligation_id,
-                        "status": cell.state.status.value,
-                        "due_on": cell.state.due_on.isoformat(),
-                        "submitted_at": cell.state.submitted_at.isoformat()
+        rows=[
+            BoardRowOut(
+                enterprise=row.enterprise.to_api(),
+                cells=[
+                    BoardCellOut(
+                        obligation_id=cell.obligation_id,
+                        status=cell.state.status.value,
+                        due_on=cell.state.due_on.isoformat(),
+                        submitted_at=cell.state.submitted_at.isoformat()
                         if cell.state.submitted_at
                         else None,
-                        "days_late": cell.state.days_late,
-                        "covered_by": cell.covered_by,
-                    }
+                        days_late=cell.state.days_late,
+                        covered_by=cell.covered_by,
+                    )
                     for cell in row.cells.values()
                 ],
-            }
+            )
             for row in board.rows
         ],
-    }
+    )
 
 
 class BoardApiController(Controller):
@@ -75,10 +74,20 @@ class BoardApiController(Controller):
         enterprise_id: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
         page_size: FromQuery[str | None] = None,
-    ) -> Response[Any]:
+    ) -> Response[BoardOut]:
         """as_of is YYYY-MM-DD (default today, Asia/Shanghai); group is UPG7, T1 or SUB; status is
         a cell status code; page_size counts groups (with their subsidiaries), 0 or absent = all."""
-        params = {k: v for k, v in locals().items() if k not in {"self", "request", "tenancy"}}
+        params = {
+            "as_of": as_of,
+            "programme_id": programme_id,
+            "year": year,
+            "group": group,
+            "status": status,
+            "q": q,
+            "enterprise_id": enterprise_id,
+            "page": page,
+            "page_size": page_size,
+        }
         query = parse_board_query(params, default_page_size=0)
         user = current_user(request)
         check = await revalidation(query, tenancy, "api", user.id if user else None)

@@ -15,6 +15,7 @@ from backend.domain.board.params import parse_board_query, query_params
 from backend.domain.board.service import Board, status_totals
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
+from backend.domain.lists.panel import lists_panel
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
@@ -40,7 +41,7 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template | Response[bytes]:
+    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template | Response[str]:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
         fragment = bool(request.htmx) and request.htmx.target == "board"
         check = await revalidation(query, tenancy, fragment, session_mark(request))
@@ -86,6 +87,8 @@ class BoardController(Controller):
         )
         if history is None:
             raise NotFound("未找到该企业的这项节点任务。")
+        lists = await lists_panel(history.reporter.id, history.obligation["code"])
         return Template(
-            template_name="board/partials/cell.html", context={"h": history, "as_of": day}
+            template_name="board/partials/cell.html",
+            context={"h": history, "as_of": day, "lists": lists},
         )

@@ -81,11 +81,11 @@ async def load_facts(
         f"FROM exemption WHERE obligation IN ({obligations}){only} AND granted_at <= {{}}",
         as_of,
     ):
-        fact = ExemptionFact(
+        exemption = ExemptionFact(
             kind,
             as_utc(granted_at),  # type: ignore[arg-type]
             as_utc(revoked_at),
             dt.date.fromisoformat(extended_to) if isinstance(extended_to, str) else extended_to,
         )
-        facts.exemptions.setdefault((e, o), []).append(fact)
+        facts.exemptions.setdefault((e, o), []).append(exemption)
     return facts

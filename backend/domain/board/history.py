@@ -10,7 +10,7 @@ from typing import Any
 from backend.db.tables import Exemption, Obligation, Review, Submission, SubmissionFile
 from backend.db.tables import SubmissionVersion as Version
 from backend.domain.board.facts import load_facts
-from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
+from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date, end_of_day
 from backend.rules.cell_status import CellState, cell_status
 from backend.rules.cohorts import covered_by_group, has_cell

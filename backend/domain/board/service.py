@@ -13,9 +13,9 @@ from typing import Any
 
 from backend.db.tables import Obligation
 from backend.domain.board.facts import Facts, load_facts
-from backend.domain.enterprises.service import EnterpriseRow, matches_query, visible_enterprises
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
 from backend.lib.timeutil import end_of_day
 from backend.rules.cell_status import CellState, Status, cell_status
 from backend.rules.cohorts import Cohort, covered_by_group, reports

@@ -36,7 +36,8 @@ class Revalidation:
         # and a client that keeps the answer itself revalidates with If-None-Match.
         return {"ETag": self.tag, "Vary": "Cookie, Authorization"}
 
-    def not_modified(self, request: Request[Any, Any, Any]) -> Response[bytes] | None:
+    def not_modified(self, request: Request[Any, Any, Any]) -> Response[Any] | None:
+        """304 (no body) when the client's copy is current; it stands for any answer type."""
         if matches(request.headers.get("if-none-match"), self.tag):
             return Response(b"", status_code=304, headers=self.headers)
         return None

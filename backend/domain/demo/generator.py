@@ -187,7 +187,7 @@ class _Roster:
             eid = ids[row.credit_code]
             group_id = parent["group_id"] if parent else eid
             path = f"{parent['path'] if parent else '/'}{eid}/"
-            values = {Enterprise.group_id: group_id, Enterprise.path: path}
+            values: dict[Column | str, Any] = {Enterprise.group_id: group_id, Enterprise.path: path}
             await Enterprise.update(values).where(Enterprise.id == eid)
             area = parent["area"] if parent else row.credit_code[2:8]
             brand = f"{parent['brand']}{row.short_name[len(parent['short']) :]}" if parent else ""

@@ -26,7 +26,7 @@ from backend.domain.enterprises.admin_forms import (
 )
 from backend.domain.enterprises.importer import import_roster
 from backend.domain.enterprises.roster import RosterError, roster_template
-from backend.domain.enterprises.service import EnterpriseRow, matches_query, visible_enterprises
+from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
 from backend.lib import timeutil
 from backend.rules.cohorts import Cohort
 from backend.security.audit import Actor, AuditAction, record

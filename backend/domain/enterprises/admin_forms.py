@@ -8,8 +8,8 @@ from typing import Any
 
 from backend.db.tables import Enterprise
 from backend.domain.enterprises.roster import NAME_MAX
-from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.domain.errors import NotFound
+from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib import timeutil
 from backend.rules.credit_code import credit_code_error, normalize_credit_code
 from backend.security.audit import Actor, AuditAction, record

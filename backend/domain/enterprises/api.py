@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 
-from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
+from backend.domain.enterprises.schemas import ContactsOut, EnterpriseDetailOut, EnterprisePageOut
 from backend.domain.errors import Invalid, NotFound
+from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
+from backend.domain.shared.paging import page_slice
 from backend.rules.cohorts import Cohort
 from backend.security.policy import Access
 from backend.web.dependencies import TenancyDep
-
-MAX_PAGE_SIZE = 1000
-
-
-def page_slice(items: list[Any], page: int, page_size: int) -> list[Any]:
-    if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
-        raise Invalid(f"页码须 ≥ 1，每页数量须在 1—{MAX_PAGE_SIZE} 之间。")
-    start = (page - 1) * page_size
-    return items[start : start + page_size]
 
 
 class EnterpriseApiController(Controller):
@@ -36,7 +28,7 @@ class EnterpriseApiController(Controller):
         group: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
+    ) -> EnterprisePageOut:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
         rows = [e for e in await visible_enterprises(tenancy) if matches_query(e, q)]
         if group:
@@ -44,12 +36,9 @@ class EnterpriseApiController(Controller):
                 raise Invalid("分组无效，可选：UPG7、T1、SUB。")
             rows = [e for e in rows if e.cohort == group.upper()]
         items = page_slice(rows, page, page_size)
-        return {
-            "items": [e.to_api() for e in items],
-            "total": len(rows),
-            "page": page,
-            "page_size": page_size,
-        }
+        return EnterprisePageOut(
+            items=[e.to_api() for e in items], total=len(rows), page=page, page_size=page_size
+        )
 
     @get(
         "/{enterprise_id:int}",
@@ -59,14 +48,11 @@ class EnterpriseApiController(Controller):
     )
     async def get_one(
         self, request: Request, tenancy: TenancyDep, enterprise_id: FromPath[int]
-    ) -> dict[str, Any]:
+    ) -> EnterpriseDetailOut:
         row = await get_enterprise(enterprise_id, tenancy)
         if row is None:
             raise NotFound("未找到该企业。")
-        data = row.to_api()
-        data["contacts"] = {
-            "name": row.contact_name,
-            "phone": row.contact_phone,
-            "email": row.contact_email,
-        }
-        return data
+        contacts = ContactsOut(
+            name=row.contact_name, phone=row.contact_phone, email=row.contact_email
+        )
+        return EnterpriseDetailOut(**msgspec.structs.asdict(row.to_api()), contacts=contacts)

@@ -7,9 +7,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from backend.domain.enterprises.service import get_enterprise, matches_query, visible_enterprises
 from backend.domain.enterprises.timeline import enterprise_timeline
 from backend.domain.errors import Invalid, NotFound
+from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
 from backend.lib.timeutil import parse_date, today
 from backend.security.policy import Access
 from backend.settings import get_settings

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
-from backend.domain.enterprises.service import EnterpriseRow
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.shared.enterprises import EnterpriseRow
 from backend.lib.timeutil import end_of_day
 from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
 
@@ -51,18 +51,18 @@ async def _events(
     events = [
         TimelineEvent(r["submitted_at"], codes.get(r["o"], ""), f"报送第 {r['version_no']} 版")
         for r in await sv.select(
-            sv.submission.obligation.as_alias("o"), sv.version_no, sv.submitted_at
-        ).where(sv.submission.enterprise == enterprise_id, sv.submitted_at <= as_of)
+            sv.submission._.obligation.as_alias("o"), sv.version_no, sv.submitted_at
+        ).where(sv.submission._.enterprise == enterprise_id, sv.submitted_at <= as_of)
     ]
     rv = Review
     for r in await rv.select(
-        rv.version.submission.obligation.as_alias("o"),
+        rv.version._.submission._.obligation.as_alias("o"),
         rv.version.version_no.as_alias("n"),
         rv.decision,
         rv.grade,
         rv.released_at,
     ).where(
-        rv.version.submission.enterprise == enterprise_id,
+        rv.version._.submission._.enterprise == enterprise_id,
         rv.state == ReviewState.RELEASED,
         rv.released_at <= as_of,
     ):

@@ -112,7 +112,7 @@ class ExportController(Controller):
         self, request: HTMXRequest, job_id: FromPath[int], queue: NamedDependency[TaskQueue]
     ) -> Template:
         await _reap(queue)
-        context = {"job": _view(await _job_or_404(job_id)), "error": ""}
+        context: dict[str, Any] = {"job": _view(await _job_or_404(job_id)), "error": ""}
         if request.htmx:
             return Template(template_name="exports/partials/job.html", context=context)
         context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)

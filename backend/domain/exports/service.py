@@ -110,7 +110,9 @@ def _seal(path: Path) -> str:
 
 
 async def _update(job_id: int, **values: Any) -> None:
-    await ExportJob.update(values).where(ExportJob.id == job_id)
+    await ExportJob.update({name: value for name, value in values.items()}).where(
+        ExportJob.id == job_id
+    )
 
 
 class ThreadProgress:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import FromQuery
 
 from backend.domain.errors import Invalid
@@ -19,6 +20,7 @@ from backend.rules.cohorts import Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.guards import current_user
 from backend.security.policy import Access, enterprise_scope
+from backend.web.openapi import field, file_field, form, multipart_operation
 
 BODY_LIMIT = 4 * 1024 * 1024 * 1024  # receive_upload enforces MAX_UPLOAD_MB while streaming
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +46,15 @@ def template_response() -> Response[bytes]:
     )
 
 
+UPLOAD_FORM = form(
+    {
+        "file": file_field("填好的三张清单模板（xlsx）"),
+        "enterprise_id": field(OpenAPIType.INTEGER, "企业编号（默认：本账户所属企业）"),
+    },
+    required=["file"],
+)
+
+
 def _positive(raw: str | None, label: str) -> int | None:
     if raw is None or not raw.strip():
         return None
@@ -61,6 +72,7 @@ class ListsApiController(Controller):
         operation_id="GetListsTemplate",
         summary="下载三张清单模板（xlsx）",
         opt={"access": Access.BOARD},
+        media_type=XLSX,
     )
     async def template(self) -> Response[bytes]:
         return template_response()
@@ -72,6 +84,7 @@ class ListsApiController(Controller):
         opt={"access": Access.SUBMIT},
         request_max_body_size=BODY_LIMIT,
         status_code=201,
+        operation_class=multipart_operation(UPLOAD_FORM),
     )
     async def create(self, request: Request, dry_run: FromQuery[str] = "") -> Response[s.ImportOut]:
         """multipart/form-data: `file` (the filled template), `enterprise_id` (default: the

@@ -9,10 +9,10 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from backend.db.tables import ListExemption, ListNode, ListPost, ListRisk, ListVersion
-from backend.domain.enterprises.service import get_enterprise, visible_enterprises
 from backend.domain.errors import NotFound
 from backend.domain.lists import schemas as s
 from backend.domain.lists.vocabulary import load_vocabulary
+from backend.domain.shared.enterprises import get_enterprise, visible_enterprises
 from backend.rules.cohorts import Cohort
 from backend.rules.lists.checks import CheckCode, Result
 from backend.rules.lists.model import OVERSEAS_DOMAIN, ReviewMatter, RiskLevel, Sheet
@@ -30,7 +30,10 @@ def check_outs(stored: Any) -> list[s.CheckOut]:
             result=c["result"],
             result_label=Result.label_of(c["result"]),
             detail=c["detail"],
-            rows=[s.RowOut(sheet=Sheet.label_of(sheet), row=row) for sheet, row in c["rows"]],
+            rows=[
+                s.RowOut(sheet=Sheet.label_of(ref[0]), row=ref[1], column=(ref[2:] or [""])[0])
+                for ref in c["rows"]
+            ],
         )
         for c in _load(stored) or []
     ]
@@ -217,8 +220,8 @@ async def search_risks(
     total = await ListRisk.count().where(*where)
     rows = (
         await ListRisk.select(
-            ListRisk.version.enterprise.as_alias("enterprise_id"),
-            ListRisk.version.enterprise.name.as_alias("enterprise_name"),
+            ListRisk.version._.enterprise.as_alias("enterprise_id"),
+            ListRisk.version._.enterprise._.name.as_alias("enterprise_name"),
             ListRisk.version.version_no.as_alias("version_no"),
             ListRisk.seq,
             ListRisk.focus_domain,

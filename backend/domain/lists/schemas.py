@@ -17,6 +17,7 @@ class CellErrorOut(msgspec.Struct, kw_only=True):
 class RowOut(msgspec.Struct, kw_only=True):
     sheet: str  # the sheet's name
     row: int
+    column: str  # the column at fault, "" when the whole row is concerned
 
 
 class CheckOut(msgspec.Struct, kw_only=True):
@@ -31,7 +32,7 @@ class CheckOut(msgspec.Struct, kw_only=True):
 class ImportOut(msgspec.Struct, kw_only=True):
     version: int | None  # the stored version; null on a dry run or when there are errors
     errors: list[CellErrorOut]
-    checks: list[CheckOut]
+    checks: list[CheckOut]  # with errors: run on the rows that could be read
 
 
 class RiskOut(msgspec.Struct, kw_only=True):

@@ -8,7 +8,7 @@ from litestar.exceptions import HTTPException
 
 from backend.domain.errors import DomainError, Invalid
 from backend.domain.lists.service import ImportOutcome, import_lists
-from backend.domain.submissions.uploads import receive_upload
+from backend.domain.shared.uploads import receive_upload
 from backend.security.audit import AuditAction, record
 from backend.security.dependencies import actor_for
 from backend.security.guards import current_user

@@ -5,37 +5,44 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
 from backend.db.tables import Obligation, Programme
-from backend.domain.enterprises.api import page_slice
 from backend.domain.errors import NotFound
+from backend.domain.programmes.schemas import (
+    ObligationOut,
+    ObligationPageOut,
+    ProgrammeListOut,
+    ProgrammeOut,
+)
 from backend.domain.programmes.service import PROGRAMME_FIELDS, list_programmes
+from backend.domain.shared.paging import page_slice
 from backend.security.policy import Access
 
 
-def _programme_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "phases": json.loads(row["phases"] or "[]")}
+def _programme_json(row: dict[str, Any]) -> ProgrammeOut:
+    return msgspec.convert({**row, "phases": json.loads(row["phases"] or "[]")}, ProgrammeOut)
 
 
-def _obligation_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "programme_id": row["programme"],
-        "code": row["code"],
-        "title": row["title"],
-        "description": row["description"],
-        "clause": row["clause"],
-        "phase": row["phase"],
-        "applies_to": row["applies_to"],
-        "recurrence": row["recurrence"],
-        "year": row["due_year"],
-        "due_on": row["due_on"].isoformat(),
-        "due_note": row["due_note"],
-        "deliverables": json.loads(row["deliverables"] or "[]"),
-        "weight": row["weight"],
-    }
+def _obligation_json(row: dict[str, Any]) -> ObligationOut:
+    return ObligationOut(
+        id=row["id"],
+        programme_id=row["programme"],
+        code=row["code"],
+        title=row["title"],
+        description=row["description"],
+        clause=row["clause"],
+        phase=row["phase"],
+        applies_to=row["applies_to"],
+        recurrence=row["recurrence"],
+        year=row["due_year"],
+        due_on=row["due_on"].isoformat(),
+        due_note=row["due_note"],
+        deliverables=json.loads(row["deliverables"] or "[]"),
+        weight=row["weight"],
+    )
 
 
 class ProgrammeApiController(Controller):
@@ -48,9 +55,9 @@ class ProgrammeApiController(Controller):
         summary="工作方案",
         opt={"access": Access.BOARD},
     )
-    async def list_programmes(self) -> dict[str, Any]:
+    async def list_programmes(self) -> ProgrammeListOut:
         rows = await list_programmes()
-        return {"items": [_programme_json(r) for r in rows], "total": len(rows)}
+        return ProgrammeListOut(items=[_programme_json(r) for r in rows], total=len(rows))
 
     @get(
         "/programmes/{programme_id:int}",
@@ -58,7 +65,7 @@ class ProgrammeApiController(Controller):
         summary="工作方案详情",
         opt={"access": Access.BOARD},
     )
-    async def get_programme(self, programme_id: FromPath[int]) -> dict[str, Any]:
+    async def get_programme(self, programme_id: FromPath[int]) -> ProgrammeOut:
         row = await Programme.select(*PROGRAMME_FIELDS).where(Programme.id == programme_id).first()
         if row is None:
             raise NotFound("未找到该工作方案。")
@@ -76,7 +83,7 @@ class ProgrammeApiController(Controller):
         year: FromQuery[int | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 100,
-    ) -> dict[str, Any]:
+    ) -> ObligationPageOut:
         query = Obligation.select().where(Obligation.active == True)  # noqa: E712
         if programme_id is not None:
             query = query.where(Obligation.programme == programme_id)
@@ -84,12 +91,12 @@ class ProgrammeApiController(Controller):
             query = query.where(Obligation.due_year == year)
         rows = await query.order_by(Obligation.programme).order_by(Obligation.sort_order)
         items = page_slice(rows, page, page_size)
-        return {
-            "items": [_obligation_json(r) for r in items],
-            "total": len(rows),
-            "page": page,
-            "page_size": page_size,
-        }
+        return ObligationPageOut(
+            items=[_obligation_json(r) for r in items],
+            total=len(rows),
+            page=page,
+            page_size=page_size,
+        )
 
     @get(
         "/obligations/{obligation_id:int}",
@@ -97,7 +104,7 @@ class ProgrammeApiController(Controller):
         summary="节点任务详情",
         opt={"access": Access.BOARD},
     )
-    async def get_obligation(self, obligation_id: FromPath[int]) -> dict[str, Any]:
+    async def get_obligation(self, obligation_id: FromPath[int]) -> ObligationOut:
         row = await Obligation.select().where(Obligation.id == obligation_id).first()
         if row is None:
             raise NotFound("未找到该节点任务。")

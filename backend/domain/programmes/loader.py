@@ -11,7 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from piccolo.columns import Column
 
 from backend.db.tables import Obligation, Programme, ReferenceItem
 from backend.db.transactions import write_transaction
@@ -104,7 +106,10 @@ async def load_programme_file(path: Path) -> LoadResult:
             programme_id = created[0]["id"]
         else:
             programme_id = existing.id
-            await Programme.update(fields).where(Programme.id == programme_id)
+            # update() takes dict[Column | str, Any], and a dict is invariant in its key type.
+            await Programme.update(cast(dict[Column | str, Any], fields)).where(
+                Programme.id == programme_id
+            )
         await _replace_reference(programme_id, data.get("reference", {}))
         await _upsert_obligations(programme_id, rows)
     return LoadResult(data["code"], True, len(rows))

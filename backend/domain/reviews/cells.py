@@ -10,9 +10,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.db.tables import Exemption, Obligation, Submission
-from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension
+from backend.domain.shared.enterprises import get_enterprise
 from backend.lib.timeutil import parse_date
 from backend.rules.cohorts import reports
 from backend.security.policy import Access

@@ -111,7 +111,7 @@ class ReviewController(Controller):
         return Template(template_name=name, context=context, status_code=status_code)
 
     @post("/release", opt=REVIEW, status_code=200)
-    async def release(self, request: Request, actor: ActorDep) -> Template | Redirect:
+    async def release(self, request: HTMXRequest, actor: ActorDep) -> Template | Redirect:
         form = await request.form()
         ids = [int(v) for v in form.getall("ids", []) if str(v).strip().isdigit()]
         if not ids:
@@ -149,7 +149,7 @@ class ReviewController(Controller):
         self, request: Request, actor: ActorDep, submission_id: FromPath[int]
     ) -> Template | Redirect:
         raw = await request.form()
-        form = {
+        form: dict[str, Any] = {
             "decision": str(raw.get("decision") or ""),
             "grade": str(raw.get("grade") or ""),
             "reasons": [str(v) for v in raw.getall("reasons", [])],

@@ -10,9 +10,9 @@ from typing import Any
 
 from backend.db.tables import Exemption, Obligation, SubmissionVersion
 from backend.db.transactions import write_transaction
-from backend.domain.enterprises.service import EnterpriseRow, get_enterprise
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.notify import notify_group
+from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date
 from backend.rules.cohorts import covered_by_group, reports
 from backend.rules.vocabulary import ExemptionKind

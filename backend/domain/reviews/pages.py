@@ -8,6 +8,7 @@ from typing import Any
 from backend.db.tables import Exemption, Obligation, Review, SubmissionVersion
 from backend.domain.board.history import cell_history
 from backend.domain.errors import NotFound
+from backend.domain.lists.panel import lists_panel
 from backend.domain.reviews.service import default_resubmit_by, released_decision
 from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
@@ -111,6 +112,7 @@ async def review_context(
     )
     if form is None:
         form = form_from_draft(mine) if mine else blank_form()
+    lists = await lists_panel(sub["enterprise_id"], history.obligation["code"])
     return {
         "sub": sub,
         "h": history,
@@ -126,4 +128,5 @@ async def review_context(
         "grade_labels": Grade.labels(),
         "today": today(),
         "active_menu": "reviews",
+        "lists": lists,
     }

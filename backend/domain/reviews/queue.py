@@ -51,7 +51,7 @@ async def review_queue(
 ) -> dict[str, Any]:
     """One page of the queue and its total. `enterprise_q` matches every word against the name,
     short name or credit code; days waiting are calendar days in Shanghai."""
-    sql, args = _SQL, []
+    sql, args = _SQL, list[object]()
     if obligation_code.strip():
         sql += " AND o.code = {}"
         args.append(obligation_code.strip())

@@ -15,6 +15,7 @@ from typing import Any
 from backend.db.tables import Review, Submission, SubmissionVersion
 from backend.db.transactions import engine_type, write_transaction
 from backend.domain.errors import Conflict, NotFound
+from backend.domain.lists.panel import require_reason_to_approve
 from backend.domain.reviews.decision import Decision, default_resubmit_by, validate
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension, revoke_exemption
 from backend.domain.reviews.notify import notify_group
@@ -158,6 +159,9 @@ async def decide(
     async with write_transaction():
         target = await _target(submission_id)
         await _check_open(target, d.decision)
+        overrides = await require_reason_to_approve(
+            target["enterprise_id"], target["code"], d.decision, d.comment
+        )
         if not release:
             await Review.delete().where(
                 Review.version == target["version_id"],
@@ -179,6 +183,8 @@ async def decide(
         ).returning(Review.id)
         review_id = inserted[0]["id"]
         changes = _changes(target, d, state, review_id)
+        if overrides:
+            changes["lists_failing_overridden"] = True
         if release:
             changes["discarded_drafts"] = await _announce(target, d, review_id)
         await record(

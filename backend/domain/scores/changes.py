@@ -9,7 +9,6 @@ from typing import Any
 
 from backend.db.tables import EffectivenessRating, ScoreAdjustment, ScoreLock
 from backend.db.transactions import write_transaction
-from backend.domain.enterprises.service import get_enterprise
 from backend.domain.scores.inputs import active_lock, programme_years, rubric_for
 from backend.domain.scores.service import (
     GROUP_COHORTS,
@@ -18,6 +17,7 @@ from backend.domain.scores.service import (
     current_programme,
     snapshot_text,
 )
+from backend.domain.shared.enterprises import get_enterprise
 from backend.rules.vocabulary import Rating
 from backend.security.audit import Actor, AuditAction, record
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.scores import changes
 from backend.domain.scores.inputs import active_lock, programme_years, rubric_for
+from backend.domain.scores.schemas import EnterpriseScoreOut, ScoresOut
 from backend.domain.scores.service import (
     ScoreError,
     breakdown_json,
@@ -287,16 +289,16 @@ class ScoreApiController(Controller):
         tenancy: TenancyDep,
         year: FromQuery[str | None] = None,
         as_of: FromQuery[str | None] = None,
-    ) -> dict[str, Any]:
+    ) -> ScoresOut:
         """year: a year of the programme (default: the as-of year, within the programme);
         as_of: YYYY-MM-DD (default today, Asia/Shanghai). A locked year returns its snapshot."""
         period = await parse_period(year, as_of)
         scores = await compute_scores(period.year, period.as_of, scope=tenancy)
         lock = await active_lock(period.programme["id"], period.year)
-        return {
-            "items": [breakdown_json(s) for s in scores],
-            "total": len(scores),
-            "year": period.year,
-            "as_of": (lock["as_of"] if lock else period.as_of).isoformat(),
-            "locked": lock is not None,
-        }
+        return ScoresOut(
+            items=msgspec.convert([breakdown_json(s) for s in scores], list[EnterpriseScoreOut]),
+            total=len(scores),
+            year=period.year,
+            as_of=(lock["as_of"] if lock else period.as_of).isoformat(),
+            locked=lock is not None,
+        )

@@ -90,7 +90,7 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         return value.date()
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _ids(values: list[int]) -> str:

@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from backend.domain.enterprises.service import EnterpriseRow, visible_enterprises
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.domain.scores.inputs import active_lock, load_inputs, rubric_for
+from backend.domain.shared.enterprises import EnterpriseRow, visible_enterprises
 from backend.lib.timeutil import end_of_day
 from backend.rules.cohorts import Cohort
 from backend.rules.scoring import AdjustmentIn, Line, ScoreIn, ScoreOut, score

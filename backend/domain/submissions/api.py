@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, JSONBody
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIType
+from litestar.params import FromPath
 from litestar.response import File
 
 from backend.domain.errors import DomainError, Invalid, NotFound
-from backend.domain.reviews.service import decide
+from backend.domain.shared.uploads import receive_upload
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
+from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionOut
 from backend.domain.submissions.service import NewVersion, create_version
-from backend.domain.submissions.uploads import receive_upload
-from backend.lib.timeutil import parse_date
 from backend.security.audit import AuditAction, record
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.web.dependencies import ActorDep, StoreDep, TenancyDep
+from backend.web.openapi import field, file_field, form, multipart_operation
 
 # Litestar's own limit is only a backstop: receive_upload enforces MAX_UPLOAD_MB while streaming.
 BODY_LIMIT = 4 * 1024 * 1024 * 1024
@@ -56,15 +56,19 @@ def parse_new_version(fields: dict[str, str]) -> NewVersion:
     )
 
 
-@dataclass
-class ReviewBody:
-    """审核结论: approve with a grade, or return with reasons (and optionally a deadline)."""
-
-    decision: str = ""
-    grade: str | None = None
-    reasons: list[str] | None = None
-    comment: str | None = None
-    resubmit_by: str | None = None
+UPLOAD_FORM = form(
+    {
+        "enterprise_id": field(OpenAPIType.INTEGER, "报送企业编号"),
+        "obligation_id": field(OpenAPIType.INTEGER, "节点任务编号"),
+        "year": field(OpenAPIType.INTEGER, "年度（按年报送的任务）"),
+        "note": field(OpenAPIType.STRING, "说明"),
+        "doc_no": field(OpenAPIType.STRING, "发文字号"),
+        "doc_on": field(OpenAPIType.STRING, "成文日期 YYYY-MM-DD", format=OpenAPIFormat.DATE),
+        "not_secret": field(OpenAPIType.STRING, "不涉密声明：1 表示已声明", enum=["1"]),
+        "files": file_field("材料文件（一个或多个）", many=True),
+    },
+    required=["enterprise_id", "obligation_id", "files"],
+)
 
 
 class SubmissionApiController(Controller):
@@ -78,10 +82,11 @@ class SubmissionApiController(Controller):
         opt={"access": Access.SUBMIT},
         request_max_body_size=BODY_LIMIT,
         status_code=201,
+        operation_class=multipart_operation(UPLOAD_FORM),
     )
     async def create(
         self, request: Request, actor: ActorDep, store: StoreDep, tenancy: TenancyDep
-    ) -> dict[str, Any]:
+    ) -> CreatedSubmissionOut:
         """multipart/form-data: enterprise_id, obligation_id, year (annual obligations), note,
         doc_no (发文字号), doc_on (YYYY-MM-DD), not_secret=1 (不涉密声明), and one or more
         `files`. Browsers must send X-CSRFToken; bearer clients need not."""
@@ -99,13 +104,14 @@ class SubmissionApiController(Controller):
             raise
         try:
             new = parse_new_version(form.fields)
-            return await create_version(
+            created = await create_version(
                 new,
                 form.files,
                 actor=actor,
                 scope=tenancy,
                 store=store,
             )
+            return msgspec.convert(created, CreatedSubmissionOut)
         finally:
             form.discard()  # adopted files were moved; anything left is temporary
 
@@ -117,11 +123,11 @@ class SubmissionApiController(Controller):
     )
     async def detail(
         self, request: Request, tenancy: TenancyDep, submission_id: FromPath[int]
-    ) -> dict[str, Any]:
+    ) -> SubmissionOut:
         found = await load_detail(submission_id, tenancy)
         if found is None:
             raise NotFound("未找到该报送。")
-        return found
+        return msgspec.convert(found, SubmissionOut)
 
     @get(
         "/{submission_id:int}/files/{file_id:int}",
@@ -156,42 +162,3 @@ class SubmissionApiController(Controller):
             media_type=row["media_type"],
             content_disposition_type="attachment",
         )
-
-    @post(
-        "/{submission_id:int}/review",
-        operation_id="ReviewSubmission",
-        summary="审核报送（发布结论）",
-        opt={"access": Access.REVIEW},
-        status_code=200,
-    )
-    async def review(
-        self,
-        request: Request,
-        actor: ActorDep,
-        submission_id: FromPath[int],
-        data: JSONBody[ReviewBody],
-    ) -> dict[str, Any]:
-        """JSON: decision "approve" (with grade "excellent" | "good" | "pass") or "return" (with
-        reasons: material_incomplete, content_nonconforming, file_unreadable, not_sealed, other —
-        "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
-        Decides the latest version and releases at once; returns the submission detail."""
-        if data.decision not in ("approve", "return"):
-            raise Invalid("decision 应为 approve（通过）或 return（退回修改）。")
-        try:
-            resubmit_by = parse_date(data.resubmit_by)
-        except ValueError as exc:
-            raise Invalid(f"重新报送期限（resubmit_by）：{exc}。") from None
-        await decide(
-            submission_id,
-            decision=data.decision,
-            grade=data.grade,
-            reasons=data.reasons or [],
-            comment=data.comment,
-            resubmit_by=resubmit_by,
-            actor=actor,
-            release=True,
-        )
-        found = await load_detail(submission_id, None)
-        if found is None:
-            raise NotFound("未找到该报送。")
-        return found

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.db.tables import Review, Submission, SubmissionFile, SubmissionVersion
-from backend.domain.enterprises.service import get_enterprise
+from backend.domain.shared.enterprises import get_enterprise
 from backend.rules.vocabulary import ReviewState
 from backend.storage import FileStore
 
@@ -108,8 +108,8 @@ async def file_for_download(
             SubmissionFile.sha256,
             SubmissionFile.original_name,
             SubmissionFile.media_type,
-            SubmissionFile.version.submission.as_alias("submission"),
-            SubmissionFile.version.submission.enterprise.as_alias("enterprise"),
+            SubmissionFile.version._.submission.as_alias("submission"),
+            SubmissionFile.version._.submission._.enterprise.as_alias("enterprise"),
         )
         .where(SubmissionFile.id == file_id)
         .first()

@@ -18,9 +18,10 @@ from backend.db.tables import (
     SubmissionVersion,
 )
 from backend.db.transactions import engine_type, write_transaction
-from backend.domain.enterprises.service import get_enterprise
 from backend.domain.errors import Conflict, Invalid, NotFound
-from backend.domain.submissions.uploads import IncomingFile
+from backend.domain.lists.panel import require_lists_not_failing
+from backend.domain.shared.enterprises import get_enterprise
+from backend.domain.shared.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports
 from backend.rules.doc_numbers import normalize_doc_no
 from backend.rules.vocabulary import Decision, ExemptionKind, ReviewState
@@ -89,6 +90,7 @@ async def _validate(new: NewVersion, scope: int | None) -> dict[str, Any]:
     )
     if exempt:
         raise Conflict("国资委已认定该项不适用，无需报送。")
+    await require_lists_not_failing(new.enterprise_id, obligation["code"])
     return obligation
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from backend.db.tables import Obligation, Review
 from backend.domain.board.service import BoardQuery, Column, build_board
-from backend.domain.enterprises.service import EnterpriseRow
+from backend.domain.shared.enterprises import EnterpriseRow
 from backend.rules.cell_status import CellState, Status
 from backend.rules.vocabulary import Decision, ReturnReason, ReviewState
 
@@ -149,7 +149,7 @@ async def return_notes(enterprise_id: int, obligation_ids: list[int]) -> dict[in
     """For each obligation, the last released review of the submission's latest version."""
     if not obligation_ids:
         return {}
-    submission = Review.version.submission
+    submission = Review.version._.submission._
     rows = (
         await Review.select(
             submission.obligation.as_alias("obligation"),

@@ -46,6 +46,7 @@ class CheckCode(LabelledEnum):
 class RowRef:
     sheet: Sheet
     row: int
+    column: str = ""  # the column header at fault, when one is
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,10 @@ def domain_coverage(lists: ListSet, vocab: Vocabulary) -> CheckResult:
             continue  # covered anyway: the 不适用 line is moot
         if domain == OVERSEAS_DOMAIN and lists.info.has_overseas:
             fails.append("本企业填报有境外业务，“域外业务”不得标为不适用")
-            rows.append(RowRef(Sheet.EXEMPT, exemption.row))
+            rows.append(RowRef(Sheet.EXEMPT, exemption.row, "重点领域"))
         elif not exemption.reason.strip() and domain != OVERSEAS_DOMAIN:
             fails.append(f"“{domain}”标为不适用但未说明理由")
-            rows.append(RowRef(Sheet.EXEMPT, exemption.row))
+            rows.append(RowRef(Sheet.EXEMPT, exemption.row, "不适用理由"))
     covered = sum(1 for n in counts.values() if n)
     return _verdict(
         CheckCode.DOMAIN_COVERAGE,
@@ -119,7 +120,7 @@ def review_nodes(lists: ListSet) -> CheckResult:
         CheckCode.REVIEW_NODES,
         fails,
         [],
-        [RowRef(Sheet.PROCESS, p.row) for p in unflagged],
+        [RowRef(Sheet.PROCESS, p.row, "合规审查必经节点") for p in unflagged],
         "四类事项均设有合规审查必经节点",
     )
 
@@ -129,9 +130,13 @@ def integrity(lists: ListSet) -> CheckResult:
     known = {r.seq for r in lists.risks}
     rows: list[RowRef] = []
     fails: list[str] = []
+    refs = (
+        (Sheet.POSITION, lists.positions, "合规风险点"),
+        (Sheet.PROCESS, lists.processes, "关联风险点"),
+    )
     broken = [
-        RowRef(sheet, item.row)
-        for sheet, items in ((Sheet.POSITION, lists.positions), (Sheet.PROCESS, lists.processes))
+        RowRef(sheet, item.row, column)
+        for sheet, items, column in refs
         for item in items
         if any(ref not in known for ref in item.risk_refs)
     ]
@@ -139,7 +144,7 @@ def integrity(lists: ListSet) -> CheckResult:
         fails.append(f"{len(broken)} 行引用了违规风险清单中不存在的序号")
         rows += broken
     bare = [
-        RowRef(Sheet.RISK, r.row)
+        RowRef(Sheet.RISK, r.row, "防控措施" if not r.measures.strip() else "责任部门")
         for r in lists.risks
         if r.level is RiskLevel.HIGH and not (r.measures.strip() and r.dept.strip())
     ]
@@ -148,7 +153,7 @@ def integrity(lists: ListSet) -> CheckResult:
         rows += bare
     warns = []
     unlinked = [
-        RowRef(Sheet.PROCESS, p.row)
+        RowRef(Sheet.PROCESS, p.row, "关联风险点")
         for p in lists.processes
         if p.review_required and not p.risk_refs
     ]
@@ -179,13 +184,14 @@ def position_coverage(lists: ListSet, departments: Iterable[str] = ()) -> CheckR
         CheckCode.POSITION_COVERAGE,
         fails,
         warns,
-        [RowRef(Sheet.RISK, r.row) for r in unlisted],
+        [RowRef(Sheet.RISK, r.row, "责任部门") for r in unlisted],
         "决策管理人员和各责任部门的重点岗位均已列入",
     )
 
 
-def freshness(lists: ListSet, today: dt.date) -> CheckResult:
-    """Approved and in effect (A3: by 2023-12-31), then updated at least once a year (R5)."""
+def freshness(lists: ListSet, today: dt.date, first_in_force: dt.date | None = None) -> CheckResult:
+    """Approved and in effect (A3: by 2023-12-31), then updated at least once a year (R5).
+    `first_in_force`: when an earlier version took effect; a later update is not late."""
     info = lists.info
     fails: list[str] = []
     warns: list[str] = []
@@ -194,14 +200,17 @@ def freshness(lists: ListSet, today: dt.date) -> CheckResult:
     else:
         if info.effective_from > today:
             warns.append("清单尚未到施行日期")
-        if info.effective_from > A3_DUE:
+        first = min(d for d in (info.effective_from, first_in_force) if d is not None)
+        if first > A3_DUE:
             warns.append("清单晚于 2023年12月31日 施行（A3 逾期）")
         dates = [
             d
             for d in (
                 info.effective_from,
                 info.approved_on,
-                *(i.updated_on for i in (*lists.risks, *lists.positions, *lists.processes)),
+                *(r.updated_on for r in lists.risks),
+                *(p.updated_on for p in lists.positions),
+                *(p.updated_on for p in lists.processes),
             )
             if d is not None and d <= today
         ]
@@ -211,7 +220,11 @@ def freshness(lists: ListSet, today: dt.date) -> CheckResult:
 
 
 def run_checks(
-    lists: ListSet, vocab: Vocabulary, today: dt.date, departments: Iterable[str] = ()
+    lists: ListSet,
+    vocab: Vocabulary,
+    today: dt.date,
+    departments: Iterable[str] = (),
+    first_in_force: dt.date | None = None,
 ) -> list[CheckResult]:
     """All six checks, in the order of §4.4."""
     return [
@@ -220,7 +233,7 @@ def run_checks(
         review_nodes(lists),
         integrity(lists),
         position_coverage(lists, departments),
-        freshness(lists, today),
+        freshness(lists, today, first_in_force),
     ]
 
 

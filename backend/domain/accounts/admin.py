@@ -145,7 +145,9 @@ class UserAdminController(Controller):
         return Template(
             template_name="admin/user_detail.html",
             context={
-                "u": await _account(account_id),
+                "u": (u := await _account(account_id)),
+                # 三员分立: the auditor's own tokens and MFA stay with the auditor
+                "target_is_auditor": u["role"] == Role.AUDITOR,
                 "tokens": tokens,
                 "roles": ROLE_CHOICES,
                 "enterprises": await _groups_and_enterprises(),

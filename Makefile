@@ -64,5 +64,5 @@ clean: ## 清除 var/ 与缓存（保留 .venv）/ Remove var/ and caches (keeps
 	rm -rf var .pytest_cache .ruff_cache build benchmarks/out *.egg-info
 	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
-docker: ## 用 Docker Compose 启动全套 / docker compose up --build (needs SECRET_KEY)
+docker: ## 用 Docker Compose 启动全套 / docker compose up --build (needs SECRET_KEY, HEGUI_AUDIT_KEY)
 	docker compose -f docker/compose.yaml up --build

@@ -25,6 +25,7 @@ from backend.domain.accounts.controllers import LoginController, PasswordControl
 from backend.domain.accounts.mfa_controllers import MfaController
 from backend.domain.accounts.own_tokens import OwnTokenController
 from backend.domain.audit.controllers import AuditController
+from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
 from backend.domain.enterprises.admin import EnterpriseAdminController
@@ -42,12 +43,14 @@ from backend.domain.scores.controllers import ScoreApiController, ScoreControlle
 from backend.domain.submissions.api import SubmissionApiController
 from backend.domain.workspace.controllers import WorkspaceController
 from backend.lib.tasks import TaskQueue
+from backend.security.audit_key import load_ring
 from backend.security.csrf import csrf_middleware
 from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
 from backend.storage import FileStore
+from backend.storage_sweep import store_sweeper
 from backend.web import templating
 from backend.web.api_docs import api_docs
 from backend.web.dependencies import app_dependencies
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     if settings.is_production and settings.debug:
         raise RuntimeError("生产环境不得开启调试模式（HEGUI_DEBUG）。")
+    load_ring()  # no audit key, no start (AuditKeyError says what to set); generated in the demo
     middleware = [
         DefineMiddleware(security_headers_middleware),
         DefineMiddleware(authentication_middleware),
@@ -114,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WorkspaceController,
             EnterpriseAdminController,
             AuditController,
+            AuditHeadController,
             BoardController,
             EnterpriseController,
             BoardApiController,
@@ -139,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan, store_sweeper],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

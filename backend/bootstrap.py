@@ -15,6 +15,7 @@ from backend.domain.demo.generator import DemoSummary, database_is_empty, load_d
 from backend.domain.demo.lists import load_demo_lists
 from backend.domain.demo.ratings import rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
+from backend.security.audit_guard import ensure_audit_guards
 from backend.settings import Settings
 from backend.storage import FileStore
 
@@ -36,6 +37,8 @@ async def migrate() -> None:
     log.debug("piccolo: %s", captured.getvalue())
     if not result.success:
         raise RuntimeError(f"数据库迁移失败：{result.message}\n{captured.getvalue()}")
+    # Idempotent: a database whose triggers were dropped gets them back at the next start.
+    await ensure_audit_guards()
 
 
 async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = True) -> SeedReport:

@@ -76,6 +76,13 @@ def serve(host: str, port: int, no_demo: bool) -> None:
     if settings.is_production and not settings.secret_key_from_env:
         click.echo("生产环境必须设置 SECRET_KEY。", err=True)
         sys.exit(2)
+    from backend.security.audit_key import AuditKeyError, load_ring
+
+    try:
+        load_ring()  # before migrating: re-anchoring old audit rows needs the key
+    except AuditKeyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
     async def work() -> SeedReport:
         await run_migrate()
@@ -111,12 +118,15 @@ def worker() -> None:
 
 
 def _register() -> None:
-    from backend.cli_admin import audit, export, import_group, users
+    from backend.cli_admin import export, import_group, users
+    from backend.cli_audit import audit
+    from backend.cli_store import store
 
     main.add_command(users)
     main.add_command(export)
     main.add_command(audit)
     main.add_command(import_group)
+    main.add_command(store)
 
     from backend.domain.lists.cli import lists_group
 

@@ -123,20 +123,6 @@ def mfa_reset_cmd(username: str) -> None:
     click.echo(f"已重置 {username} 的动态口令，其现有登录已全部退出，下次登录须重新绑定。")
 
 
-@click.group(help="操作日志")
-def audit() -> None:
-    pass
-
-
-@audit.command("verify", help="校验操作日志哈希链，发现篡改时以非零状态退出。")
-def verify() -> None:
-    from backend.security.audit import verify_chain
-
-    result = _run(verify_chain)
-    click.echo(result.message)
-    sys.exit(0 if result.ok else 1)
-
-
 @click.group(name="import", help="导入数据")
 def import_group() -> None:
     pass
@@ -233,4 +219,4 @@ def export_board(year: str, as_of: str, output: Path) -> None:
     _export("board", year, as_of, output)
 
 
-__all__ = ["SYSTEM", "audit", "export", "import_group", "users"]
+__all__ = ["SYSTEM", "export", "import_group", "users"]

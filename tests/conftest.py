@@ -26,6 +26,8 @@ from backend.app import create_app  # noqa: E402
 from backend.db.lifespan import db_lifespan  # noqa: E402
 from backend.db.tables import ALL_TABLES  # noqa: E402
 from backend.domain.programmes.loader import load_all_programmes  # noqa: E402
+from backend.security import refusals  # noqa: E402
+from backend.security.audit_guard import ensure_audit_guards  # noqa: E402
 from backend.settings import get_settings  # noqa: E402
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -48,12 +50,14 @@ async def reset_schema() -> None:
         # roster; a new file is both simpler and faster. Piccolo opens a connection per query.
         settings.sqlite_path.unlink(missing_ok=True)
     await create_db_tables(*ALL_TABLES)
+    await ensure_audit_guards()  # the migrations' append-only triggers, here too
 
 
 @pytest.fixture
 async def db() -> AsyncIterator[None]:
     """A fresh, empty schema and file store for each test, on the configured engine."""
     shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
+    refusals.reset()  # refusal-audit budgets are per account id, and ids restart with the schema
     async with db_lifespan():
         await reset_schema()
         yield

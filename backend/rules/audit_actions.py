@@ -38,6 +38,13 @@ class AuditAction(LabelledEnum):
     UPLOAD_REFUSED = "upload_refused", "上传被拒绝"
     AUDIT_EXPORT = "audit_export", "导出操作日志"
     SCORE_ADJUST = "score_adjust", "调整得分"
+    AUDIT_VIEW = "audit_view", "查看操作日志"
+    AUDIT_HEAD_EXPORT = "audit_head_export", "导出操作日志链头"
+    AUDIT_HEAD_CHECK = "audit_head_check", "核对操作日志链头"
+    AUDIT_KEY_ROTATE = "audit_key_rotate", "更换操作日志密钥"
+    AUDIT_REANCHOR = "audit_reanchor", "操作日志改用密钥签名"
+    CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
+    ACCESS_DENIED = "access_denied", "越权访问被拒绝"
     LISTS_IMPORT = "lists_import", "导入三张清单"
 
 
@@ -47,6 +54,7 @@ class AuditEntity(LabelledEnum):
     ACCOUNT = "account", "账户"
     API_TOKEN = "api_token", "接口令牌"
     AUDIT_EVENT = "audit_event", "操作日志"
+    REQUEST = "request", "请求"
     EFFECTIVENESS_RATING = "effectiveness_rating", "有效性评价"
     ENTERPRISE = "enterprise", "企业"
     EXEMPTION = "exemption", "不适用/延期记录"

@@ -1,10 +1,12 @@
-"""The audit trail (操作日志): one append-only, hash-chained row per security-relevant action.
+"""The audit trail (操作日志): one append-only, keyed hash-chained row per security-relevant action.
 
-Each row's ``row_hash`` is ``sha256(prev_hash + "\\n" + canonical)``, ``canonical`` being the
-compact, key-sorted JSON of its fields, and ``prev_hash`` the predecessor's ``row_hash`` (64
-zeros for the first), so an edited, deleted, inserted or reordered row breaks the chain and
-``verify_chain`` names it. Removing rows from the *end* of the log is not detectable from the log
-alone; compare the count and last hash with a copy kept elsewhere (backups, daily reports).
+Each row's ``row_hash`` is ``HMAC-SHA256(key, prev_hash + "\\n" + key_id + "\\n" + canonical)``,
+``canonical`` being the compact, key-sorted JSON of its fields, ``prev_hash`` the predecessor's
+``row_hash`` (64 zeros for the first) and ``key`` the ring key named by ``key_id``
+(backend/security/audit_key.py; never in the database). An edited, deleted, inserted or
+reordered row breaks the chain, and nobody without the key can recompute it; the database
+refuses UPDATE and DELETE outright (backend/security/audit_guard.py). Removing rows from the
+*end* is detected against a signed chain head kept elsewhere (backend/security/audit_chain.py).
 
 Retention: at least 6 months (网络安全法 第二十一条); no code path updates or deletes rows.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import math
 from dataclasses import dataclass
@@ -27,10 +30,10 @@ from backend.lib.timeutil import TZ, deadline_of
 from backend.security.actions import (
     AuditAction as AuditAction,  # re-exported: callers record with it
 )
+from backend.security.audit_key import load_ring
 
 ZERO_HASH = "0" * 64
 _LOCK_KEY = 727001
-_BATCH = 5000
 _SECRET_KEYS = ("password", "passwd", "token", "secret", "totp", "csrf", "api_key")
 
 
@@ -54,6 +57,8 @@ class VerifyResult:
     checked: int
     first_bad_id: int | None
     message: str
+    last_id: int = 0  # the last row that verified, for a chain head
+    last_hash: str = ZERO_HASH
 
 
 def _clip(text: str, length: int) -> str:
@@ -93,12 +98,21 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _row_hash(prev_hash: str, row: dict[str, Any], changes: Any) -> str:
+def canonical(row: dict[str, Any], changes: Any) -> str:
     fields = [row[name] for name in ("actor", "actor_name", "enterprise_id", "ip", "action")]
-    canonical = _dumps(
+    return _dumps(
         [_stamp(row["occurred_at"]), *fields, row["entity"], str(row["entity_id"]), changes]
     )
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def _row_hash(prev_hash: str, row: dict[str, Any], changes: Any) -> str:
+    """The unkeyed SHA-256 link of rows written before the key (only to re-anchor them)."""
+    return hashlib.sha256(f"{prev_hash}\n{canonical(row, changes)}".encode()).hexdigest()
+
+
+def row_mac(key: bytes, key_id: str, prev_hash: str, row: dict[str, Any], changes: Any) -> str:
+    message = f"{prev_hash}\n{key_id}\n{canonical(row, changes)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 async def record(
@@ -123,6 +137,7 @@ async def record(
         "entity": _clip(entity, 40),
         "entity_id": _clip(str(entity_id), 40),
     }
+    ring = load_ring()  # before the transaction: a missing key fails without touching the DB
     async with write_transaction():
         if engine_type() == "postgres":
             await AuditEvent.raw(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
@@ -132,48 +147,29 @@ async def record(
             .first()
         )
         prev_hash = last["row_hash"] if last else ZERO_HASH
-        digest = _row_hash(prev_hash, row, json.loads(changes_text))
+        digest = row_mac(ring.current, ring.current_id, prev_hash, row, json.loads(changes_text))
         inserted = await AuditEvent.insert(
-            AuditEvent(**row, changes=changes_text, prev_hash=prev_hash, row_hash=digest)
+            AuditEvent(
+                **row,
+                changes=changes_text,
+                prev_hash=prev_hash,
+                row_hash=digest,
+                key_id=ring.current_id,
+            )
         ).returning(AuditEvent.id)
     return int(inserted[0]["id"])
 
 
-def _load(raw: Any) -> Any:
+def load_json(raw: Any) -> Any:
     return json.loads(raw) if isinstance(raw, str | bytes) else raw
 
 
-async def verify_chain() -> VerifyResult:
-    """Recompute every row's hash in id order; stop at the first break."""
-    checked, last_id, prev_hash = 0, 0, ZERO_HASH
-    while True:
-        batch = (
-            await AuditEvent.select()
-            .where(AuditEvent.id > last_id)
-            .order_by(AuditEvent.id)
-            .limit(_BATCH)
-        )
-        if not batch:
-            break
-        for row in batch:
-            row_id = row["id"]
-            if row["prev_hash"] != prev_hash:
-                before = f"第 {last_id} 条" if last_id else "链首"
-                return VerifyResult(
-                    False,
-                    checked,
-                    row_id,
-                    f"第 {row_id} 条记录的前序哈希与{before}不符，其间记录可能被删除。",
-                )
-            if _row_hash(row["prev_hash"], row, _load(row["changes"])) != row["row_hash"]:
-                return VerifyResult(
-                    False,
-                    checked,
-                    row_id,
-                    f"第 {row_id} 条记录的哈希值与内容不符，记录可能被篡改。",
-                )
-            checked, last_id, prev_hash = checked + 1, row_id, row["row_hash"]
-    return VerifyResult(True, checked, None, f"操作日志完整：共 {checked:,} 条，哈希链校验通过。")
+async def verify_chain(head: dict[str, Any] | None = None) -> VerifyResult:
+    """Recompute every row's keyed hash in id order; stop at the first break. With ``head`` (a
+    signed chain head exported earlier) also check that the log still reaches it."""
+    from backend.security.audit_chain import verify
+
+    return await verify(head)
 
 
 async def search(
@@ -209,6 +205,6 @@ async def search(
     rows = await query.limit(page_size).offset((page - 1) * page_size)
     for row in rows:
         row["actor_id"] = row.pop("actor")
-        row["changes"] = _load(row["changes"])
+        row["changes"] = load_json(row["changes"])
         row["action_label"] = AuditAction.label_of(row["action"], "其他操作")
     return rows, await count

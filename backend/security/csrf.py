@@ -5,7 +5,8 @@ page carries the token, htmx sends it as X-CSRFToken, classic forms as _csrf_tok
 own middleware parses a whole multipart body when the header is missing; here a multipart
 request without the header is refused before a byte of its body is read. Requests that
 authenticate with a bearer token and carry no session cookie are not browser requests and
-skip the check. The cookie is renewed at login."""
+skip the check. The cookie is renewed at login. Failures are audited
+(bounded: backend/security/refusals.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ from litestar.types import (
 )
 from litestar.utils.scope.state import ScopeState
 
+from backend.security.audit import AuditAction
 from backend.security.middleware import bearer_token, header, request_cookies
+from backend.security.refusals import audit_refusal
 from backend.security.sessions import cookie_name as session_cookie_name
 from backend.settings import get_settings
 
@@ -80,6 +83,7 @@ def csrf_middleware(app: ASGIApp) -> ASGIApp:
             if not is_api_client:
                 receive, ok = await _check(scope, receive, current)
                 if not ok:
+                    await audit_refusal(AuditAction.CSRF_FAILED, scope)
                     await _forbidden(send)
                     return
 

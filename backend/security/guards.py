@@ -8,7 +8,9 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from backend.security.audit import AuditAction
 from backend.security.policy import Access, CurrentUser, allowed
+from backend.security.refusals import audit_refusal
 
 
 class PasswordChangeRequired(PermissionDeniedException):
@@ -43,7 +45,9 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser 
     return user
 
 
-def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def access_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     rule = access_rule(handler)
     if rule is None:
         # Fail closed: a route nobody thought about is a route nobody may use.
@@ -57,4 +61,6 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         raise SecondFactorRequired("请先完成动态口令验证。")
     if user.must_change_password:
         raise PasswordChangeRequired("首次登录或密码已过期，请先修改密码。")
+    # A signed-in user reaching past their role is worth a look (bounded against floods).
+    await audit_refusal(AuditAction.ACCESS_DENIED, connection.scope)
     raise PermissionDeniedException("您没有权限执行此操作。")

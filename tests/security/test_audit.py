@@ -9,6 +9,7 @@ from backend.db.tables.accounts import Account, AuditEvent
 from backend.lib.timeutil import TZ
 from backend.security import audit
 from backend.security.audit import SYSTEM, Actor, AuditAction
+from tests.tampering import guards_lifted
 
 
 async def _account(name: str = "张三") -> Actor:
@@ -49,7 +50,10 @@ async def test_empty_log_verifies(db: None) -> None:
 
 async def test_edited_row_is_detected(db: None) -> None:
     ids = await _five()
-    await AuditEvent.update({AuditEvent.action: AuditAction.LOGIN}).where(AuditEvent.id == ids[2])
+    async with guards_lifted():
+        await AuditEvent.update({AuditEvent.action: AuditAction.LOGIN}).where(
+            AuditEvent.id == ids[2]
+        )
     result = await audit.verify_chain()
     assert not result.ok and result.first_bad_id == ids[2] and result.checked == 2
     assert result.message == f"第 {ids[2]} 条记录的哈希值与内容不符，记录可能被篡改。"
@@ -57,7 +61,8 @@ async def test_edited_row_is_detected(db: None) -> None:
 
 async def test_deleted_middle_row_is_detected(db: None) -> None:
     ids = await _five()
-    await AuditEvent.delete().where(AuditEvent.id == ids[2])
+    async with guards_lifted():
+        await AuditEvent.delete().where(AuditEvent.id == ids[2])
     result = await audit.verify_chain()
     assert not result.ok and result.first_bad_id == ids[3]
     assert (
@@ -67,7 +72,8 @@ async def test_deleted_middle_row_is_detected(db: None) -> None:
 
 async def test_rehashed_edit_still_breaks_the_link(db: None) -> None:
     ids = await _five()
-    await AuditEvent.update({AuditEvent.row_hash: "f" * 64}).where(AuditEvent.id == ids[1])
+    async with guards_lifted():
+        await AuditEvent.update({AuditEvent.row_hash: "f" * 64}).where(AuditEvent.id == ids[1])
     result = await audit.verify_chain()
     assert not result.ok and result.first_bad_id == ids[1]
 

@@ -26,7 +26,9 @@ class Account(Table, tablename="account"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    """Append-only; each row carries the hash of the previous one so that edits are detectable."""
+    """Append-only (database triggers refuse UPDATE and DELETE); each row carries the keyed hash
+    of the previous one so that edits are detectable. ``key_id`` names the ring key that signed
+    it (backend/security/audit_key.py)."""
 
     occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
@@ -39,6 +41,7 @@ class AuditEvent(Table, tablename="audit_event"):
     changes = JSON(default="{}")
     prev_hash = Varchar(length=64, default="")
     row_hash = Varchar(length=64, default="")
+    key_id = Varchar(length=16, default="")
 
 
 class Notification(Table, tablename="notification"):

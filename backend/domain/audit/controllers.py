@@ -16,6 +16,7 @@ from backend.domain.audit.service import audit_page, build_workbook, decorate, e
 from backend.domain.errors import Invalid
 from backend.lib.timeutil import now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, verify_chain
+from backend.security.dependencies import actor_for
 from backend.security.policy import Access
 from backend.web.dependencies import ActorDep
 from backend.web.downloads import attachment
@@ -98,6 +99,15 @@ class AuditController(Controller):
                 template_name="audit/partials/rows.html", context=context, status_code=status
             )
         context["chain"] = await verify_chain()
+        # A full page load is a view (with its filters, a search) of the log, recorded after
+        # the rows were read. htmx refreshes within the page (paging, re-filtering) are part of
+        # that view and not recorded one by one, or every click would add a row.
+        await record(
+            AuditAction.AUDIT_VIEW,
+            actor_for(request),
+            entity="audit_event",
+            changes={"filters": filters.active(), "page": context["page"]},
+        )
         return Template(template_name="audit/list.html", context=context, status_code=status)
 
     @get("/export.xlsx", name="audit:export", opt=AUDIT)

@@ -49,6 +49,7 @@ from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
+from backend.storage_sweep import store_sweeper
 from backend.web import templating
 from backend.web.api_docs import api_docs
 from backend.web.errors import http_error_handler
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         guards=[access_guard],
         middleware=middleware,
-        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan],
+        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan, store_sweeper],
         dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",

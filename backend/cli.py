@@ -120,11 +120,13 @@ def worker() -> None:
 def _register() -> None:
     from backend.cli_admin import export, import_group, users
     from backend.cli_audit import audit
+    from backend.cli_store import store
 
     main.add_command(users)
     main.add_command(export)
     main.add_command(audit)
     main.add_command(import_group)
+    main.add_command(store)
 
     from backend.domain.lists.cli import lists_group
 

@@ -54,6 +54,9 @@ class Settings:
     templates_dir: Path = field(default=ROOT_DIR / "templates")
     static_dir: Path = field(default=Path(__file__).resolve().parent / "static")
     seed_dir: Path = field(default=ROOT_DIR / "seed")
+    # The store sweep leaves temporaries and unreferenced blobs younger than this alone: it
+    # must exceed the longest upload (adoption to commit) and export (see storage_sweep.py).
+    store_grace_hours: float = 6.0
     # A second factor (TOTP) for SASAC roles and the auditor: on by default in production.
     require_mfa: bool = False
     mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
@@ -102,6 +105,7 @@ class Settings:
             password_history=_env_int("PASSWORD_HISTORY", 5),
             login_max_failures=_env_int("LOGIN_MAX_FAILURES", 5),
             lockout_minutes=_env_int("LOCKOUT_MINUTES", 30),
+            store_grace_hours=max(_env_int("STORE_GRACE_HOURS", 6), 1),
             require_mfa=_env_bool("HEGUI_REQUIRE_MFA", environment == "production"),
             mfa_key=_env("HEGUI_MFA_KEY"),
         )

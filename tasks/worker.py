@@ -10,6 +10,7 @@ from arq.connections import RedisSettings
 
 from backend.domain.exports.reaper import reap_stale_jobs
 from backend.settings import get_settings
+from backend.storage_sweep import sweep_store_job
 from tasks.jobs import FUNCTIONS, scan_overdue
 from tasks.queue import ArqQueue
 
@@ -37,6 +38,7 @@ class WorkerSettings:
     timezone = ZoneInfo("Asia/Shanghai")
     cron_jobs = [
         cron(scan_overdue, hour={1}, minute={5}),
+        cron(sweep_store_job, hour={3}, minute={20}),  # crash leftovers (storage_sweep.py)
         cron(reap_jobs, second={30}, unique=True, run_at_startup=False),
     ]
     on_startup = startup

@@ -1,26 +1,39 @@
-"""What an uploaded file really is, judged by its content, not its name (allow-list).
+"""What an uploaded file really is, judged by its content, and whether its name agrees (allow-list).
 
-Accepted: PDF, OFD, DOC/DOCX, XLS/XLSX, WPS/ET, JPG/PNG, ZIP. OFD, DOCX, XLSX and ZIP share the
-ZIP container, so the container's entries decide; DOC, XLS, WPS and ET share the OLE2 compound
-file container, and since their streams cannot be told apart cheaply, the extension picks among
-them. A ZIP is accepted only within limits on entries, total unpacked size and nesting, and with
-no entry that escapes its folder. Pure: works on a file path, writes nothing."""
+Accepted: PDF, OFD, DOC/DOCX, XLS/XLSX, WPS/ET, JPG/PNG, ZIP — each only under its own
+extensions, so a PNG named `evil.html` or a PDF named `tool.exe` is refused. OFD, DOCX, XLSX
+and ZIP share the ZIP container, and the container's entries decide; DOC, XLS, WPS and ET share
+the OLE2 compound file container, and its streams (read with olefile) tell a text document
+(WordDocument) from a workbook (Workbook/Book). Refused also: Office files that carry macros
+(.docm/.xlsm, a vbaProject.bin in OOXML, a VBA or Macros storage in OLE2 — legacy OLE2 files
+are accepted only because they can be checked for these), encrypted containers (ZIP entries
+with flag bit 0, password-protected OOXML), and documents whose first page carries a
+classification stamp (绝密/机密/秘密). Pure: works on a file path, writes nothing."""
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_ZIP_ENTRIES = 1000
-MAX_ZIP_UNPACKED = 1024 * 1024 * 1024  # 1 GiB
-MAX_ZIP_RATIO = 200  # a compression ratio past this is a bomb, not a document
-MAX_ZIP_DEPTH = 2
-MAX_NESTED_ZIP = 64 * 1024 * 1024  # a zip inside a zip is opened to check it: keep that small
+from backend.rules.archives import Deadline, check_archive
+from backend.rules.doc_text import docx_head_text, pdf_first_page_text
+from backend.rules.rejected import RejectedFile
+from backend.rules.secret_marks import secret_mark, stamp_in_text
 
-OLE2_KINDS = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "et"}
+__all__ = ["ALLOWED_HINT", "Detected", "RejectedFile", "detect", "secret_mark"]
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Extension → the kinds its content may be. Nothing outside this list is accepted.
+EXTENSIONS = {
+    ".pdf": "pdf", ".ofd": "ofd", ".doc": "doc", ".docx": "docx", ".xls": "xls",
+    ".xlsx": "xlsx", ".wps": "wps", ".et": "et", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png",
+    ".zip": "zip",
+}  # fmt: skip
+MACRO_EXTENSIONS = {".docm", ".dotm", ".xlsm", ".xltm", ".xlsb", ".xlam", ".pptm", ".potm"}
+OLE2_TEXT = {".doc": "doc", ".wps": "wps"}
+OLE2_SHEET = {".xls": "xls", ".et": "et"}
+OLE2_MACRO_STORAGES = {"macros", "vba", "_vba_project_cur", "_vba_project"}
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "ofd": "application/ofd",
@@ -41,10 +54,6 @@ KIND_LABELS = {
 ALLOWED_HINT = "PDF、OFD、Word（doc/docx）、Excel（xls/xlsx）、WPS（wps/et）、JPG、PNG 或 ZIP"
 
 
-class RejectedFile(ValueError):
-    """The file is not accepted; the message says why and what to do, in Chinese."""
-
-
 @dataclass(frozen=True)
 class Detected:
     kind: str
@@ -58,39 +67,97 @@ class Detected:
         return self.kind in {"pdf", "jpg", "png"}
 
 
-def detect(path: Path, original_name: str) -> Detected:
+def detect(path: Path, original_name: str, deadline: Deadline | None = None) -> Detected:
+    deadline = deadline or Deadline(original_name)
+    suffix = Path(original_name).suffix.lower()
+    if suffix in MACRO_EXTENSIONS:
+        raise _macros(original_name)
+    if suffix not in EXTENSIONS:
+        shown = f"扩展名“{suffix}”" if suffix else "没有扩展名，"
+        raise RejectedFile(
+            f"“{original_name}”{shown}不在允许范围内（仅接受 {ALLOWED_HINT}），"
+            "请另存为上述格式后重新上传。"
+        )
+    kind = _content_kind(path, original_name, suffix, deadline)
+    if EXTENSIONS[suffix] != kind:
+        raise RejectedFile(
+            f"“{original_name}”的扩展名与文件内容（{KIND_LABELS[kind]}）不符，"
+            "请使用与内容一致的扩展名，或另存为正确格式后重新上传。"
+        )
+    _check_stamp(path, original_name, kind)
+    deadline.check()
+    return Detected(kind)
+
+
+def _content_kind(path: Path, original_name: str, suffix: str, deadline: Deadline) -> str:
     with path.open("rb") as f:
         head = f.read(16)
-    suffix = Path(original_name).suffix.lower()
     if head.startswith(b"%PDF-"):
-        return Detected("pdf")
+        return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
-        return Detected("jpg")
+        return "jpg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Detected("png")
+        return "png"
     if head.startswith(OLE2):
-        if suffix in OLE2_KINDS:
-            return Detected(OLE2_KINDS[suffix])
-        raise RejectedFile(
-            f"“{original_name}”是 Office 旧格式文件，请使用 .doc/.xls/.wps/.et 扩展名。"
-        )
+        return _ole2_kind(path, original_name, suffix)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return Detected(_zip_kind(path, original_name))
+        return _zip_kind(path, original_name, deadline)
     raise RejectedFile(
         f"“{original_name}”的内容不是允许的文件类型（仅接受 {ALLOWED_HINT}），"
         "改扩展名无效，请另存为上述格式后重新上传。"
     )
 
 
-def _zip_kind(path: Path, original_name: str) -> str:
+def _macros(original_name: str) -> RejectedFile:
+    return RejectedFile(
+        f"“{original_name}”含有宏（VBA 代码），不予接收；"
+        "请另存为不含宏的文档（如 .docx、.xlsx）后重新上传。"
+    )
+
+
+def _encrypted(original_name: str) -> RejectedFile:
+    return RejectedFile(
+        f"“{original_name}”已加密（设有密码），系统无法检查其内容，请去除密码后重新上传。"
+    )
+
+
+def _ole2_kind(path: Path, original_name: str, suffix: str) -> str:
+    import olefile  # type: ignore[import-untyped]
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            entries = ole.listdir(streams=True, storages=True)
+    except Exception:
+        raise RejectedFile(f"“{original_name}”已损坏，无法打开，请重新导出后上传。") from None
+    parts = {part.lower() for entry in entries for part in entry}
+    tops = {entry[0].lower() for entry in entries if entry}
+    if parts & OLE2_MACRO_STORAGES:
+        raise _macros(original_name)
+    if {"encryptedpackage", "encryptioninfo"} & tops:  # a password-protected docx/xlsx
+        raise _encrypted(original_name)
+    if "worddocument" in tops:
+        return OLE2_TEXT.get(suffix, "doc")
+    if {"workbook", "book"} & tops:
+        return OLE2_SHEET.get(suffix, "xls")
+    raise RejectedFile(
+        f"“{original_name}”不是可接受的 Word、Excel 或 WPS 文件（仅接受 {ALLOWED_HINT}），"
+        "请另存为上述格式后重新上传。"
+    )
+
+
+def _zip_kind(path: Path, original_name: str, deadline: Deadline) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-            check_archive(archive, original_name, depth=1)
+            check_archive(archive, original_name, depth=1, deadline=deadline)
     except RejectedFile:
         raise
-    except Exception:  # corrupt, encrypted or unsupported compression: refuse, never a 500
+    except Exception:  # corrupt or unsupported compression: refuse, never a 500
         raise RejectedFile(f"“{original_name}”已损坏或加密，无法打开，请重新导出后上传。") from None
+    lowered = {name.lower() for name in names}
+    is_office = "word/document.xml" in lowered or "xl/workbook.xml" in lowered
+    if is_office and any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lowered):
+        raise _macros(original_name)
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -100,41 +167,15 @@ def _zip_kind(path: Path, original_name: str) -> str:
     return "zip"
 
 
-def check_archive(archive: zipfile.ZipFile, original_name: str, depth: int) -> None:
-    entries = archive.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise RejectedFile(f"“{original_name}”内文件超过 {MAX_ZIP_ENTRIES} 个，请拆分后上传。")
-    total = 0
-    for entry in entries:
-        name = entry.filename.replace("\\", "/")
-        normal = posixpath.normpath(name)
-        if name.startswith("/") or normal.startswith("../") or normal == ".." or ":" in name:
-            raise RejectedFile(f"“{original_name}”含有非法路径“{entry.filename}”，已拒绝。")
-        total += entry.file_size
-        if entry.compress_size and entry.file_size / entry.compress_size > MAX_ZIP_RATIO:
-            raise RejectedFile(f"“{original_name}”压缩比异常（疑似压缩炸弹），已拒绝。")
-        if total > MAX_ZIP_UNPACKED:
-            raise RejectedFile(f"“{original_name}”解压后超过 1 GB，请拆分后上传。")
-        if name.lower().endswith(".zip"):
-            if entry.file_size > MAX_NESTED_ZIP:
-                raise RejectedFile(f"“{original_name}”内的压缩包过大，请解压后重新打包。")
-            if depth >= MAX_ZIP_DEPTH:
-                raise RejectedFile(f"“{original_name}”压缩包嵌套过深，请解压后重新打包。")
-            with archive.open(entry) as inner, zipfile.ZipFile(inner) as nested:
-                check_archive(nested, original_name, depth + 1)
-    if total > MAX_ZIP_UNPACKED:
-        raise RejectedFile(f"“{original_name}”解压后超过 1 GB，请拆分后上传。")
-
-
-SECRET_MARKS = ("绝密", "机密", "秘密")
-
-
-NOT_STATE_SECRETS = ("商业秘密", "工作秘密")  # trade and work secrets are not classified
-
-
-def secret_mark(original_name: str) -> str | None:
-    """A file named as classified (绝密/机密/秘密) is refused: this system is not cleared for it."""
-    name = original_name
-    for phrase in NOT_STATE_SECRETS:
-        name = name.replace(phrase, "")
-    return next((m for m in SECRET_MARKS if m in name), None)
+def _check_stamp(path: Path, original_name: str, kind: str) -> None:
+    if kind == "pdf":
+        text = pdf_first_page_text(path)
+    elif kind == "docx":
+        text = docx_head_text(path)
+    else:
+        return
+    if mark := stamp_in_text(text):
+        raise RejectedFile(
+            f"“{original_name}”首页标有“{mark}”密级标志。本系统不得处理涉密信息，"
+            "请勿上传国家秘密材料；如系误标，请更正后重新上传。"
+        )

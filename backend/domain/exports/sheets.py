@@ -100,6 +100,9 @@ def open_book(path: Path | str) -> tuple[Workbook, Styles]:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            # xlsxwriter's own temporaries go beside the output in the store's .incoming/, so
+            # that the store sweep removes them too if the process is killed mid-export.
+            "tmpdir": str(Path(path).parent),
         },
     )
     return book, Styles(book)

@@ -100,15 +100,10 @@ async def import_lists(
         return ImportOutcome(None, parsed.errors, results)
     if dry_run:
         return ImportOutcome(None, [], results)
-    placed = await anyio.to_thread.run_sync(store.adopt, path, sha256)
-    try:
-        number = await store_version(
-            enterprise_id, parsed.lists, results, source_name, sha256, actor
-        )
-    except BaseException:
-        if placed:
-            store.remove(sha256)
-        raise
+    await anyio.to_thread.run_sync(store.adopt, path, sha256)
+    # On failure the blob stays: another upload of the same bytes may be committing a row that
+    # points to it. The store sweep removes unreferenced blobs later (see backend/storage.py).
+    number = await store_version(enterprise_id, parsed.lists, results, source_name, sha256, actor)
     return ImportOutcome(number, [], results)
 
 

@@ -1,6 +1,9 @@
 """Receive a multipart upload as a stream: each file goes straight to a temporary file in the
 store (hashed on the way), never whole into memory; the size limit is enforced while reading,
-and whatever fails removes every temporary file it made."""
+and whatever fails removes every temporary file it made.
+
+MAX_UPLOAD_MB limits each file (a file of exactly that size is accepted); the whole request
+may carry MAX_FILES such files plus the form around them."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from backend.storage import FileStore
 
 MAX_FILES = 20
 MAX_FIELD_BYTES = 16 * 1024
+FORM_OVERHEAD = 1024 * 1024  # boundaries, part headers and form fields around the files
 
 
 class UploadTooLarge(TooLarge):
@@ -57,8 +61,8 @@ async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> 
     if content_type != "multipart/form-data" or "boundary" not in options:
         raise Invalid("请以 multipart/form-data 方式上传文件。")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise UploadTooLarge(f"上传内容超过 {max_bytes // (1024 * 1024)} MB 的限制。")
+    if declared.isdigit() and int(declared) > body_limit(max_bytes):
+        raise UploadTooLarge(f"上传内容超过 {_limit_text(max_bytes, MAX_FILES)} 的限制。")
     form = UploadForm()
     try:
         await _parse(request, store, max_bytes, options["boundary"], form)
@@ -76,6 +80,15 @@ async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> 
     return form
 
 
+def body_limit(max_file_bytes: int) -> int:
+    return max_file_bytes * MAX_FILES + FORM_OVERHEAD
+
+
+def _limit_text(max_file_bytes: int, files: int = 1) -> str:
+    mb = max_file_bytes // (1024 * 1024)
+    return f"{files} 个文件、每个 {mb} MB" if files > 1 else f"单个文件 {mb} MB"
+
+
 async def _parse(
     request: Request, store: FileStore, max_bytes: int, boundary: str, form: UploadForm
 ) -> None:
@@ -88,8 +101,8 @@ async def _parse(
     try:
         async for chunk in request.stream():
             received += len(chunk)
-            if received > max_bytes:
-                raise UploadTooLarge(f"上传内容超过 {max_bytes // (1024 * 1024)} MB 的限制。")
+            if received > body_limit(max_bytes):
+                raise UploadTooLarge(f"上传内容超过 {_limit_text(max_bytes, MAX_FILES)} 的限制。")
             for event in parser.parse(chunk):
                 if isinstance(event, MultipartSegment):
                     if event.filename is not None:
@@ -110,6 +123,10 @@ async def _parse(
                 elif current is not None and sink is not None:
                     digest.update(event)
                     current.size += len(event)
+                    if current.size > max_bytes:
+                        raise UploadTooLarge(
+                            f"“{current.original_name}”超过{_limit_text(max_bytes)} 的限制。"
+                        )
                     await anyio.to_thread.run_sync(sink.write, event)
                 else:
                     field_value += event

@@ -1,7 +1,8 @@
 """Creating versions and reading submissions, always within the user's enterprise scope.
 
-A version's files are renamed into the store before its rows commit; if the transaction fails,
-files that this upload placed are removed again, so nothing is left half-written."""
+A version's files are renamed into the store before its rows commit. If the transaction fails
+the files stay (another upload of the same content may be committing them); the store sweep
+removes blobs that no row references once they are older than its grace period."""
 
 from __future__ import annotations
 
@@ -105,25 +106,20 @@ async def create_version(
         except ValueError as exc:
             raise Invalid(str(exc)) from None
     await _validate(new, scope)
-    placed = [store.adopt(f.temp_path, f.sha256) for f in files]
-    try:
-        for attempt in range(5):
-            try:
-                return await _write(new, files, doc_no, actor)
-            except Exception as exc:
-                # Two versions of one submission at the same instant: on PostgreSQL the loser
-                # hits the unique version key (SQLite queues writers instead); try again.
-                if attempt == 4 or not _unique_violation(exc):
-                    raise
-        raise AssertionError("unreachable")
-    except BaseException:
-        for incoming, newly_placed in zip(files, placed, strict=True):
-            still_used = await SubmissionFile.exists().where(
-                SubmissionFile.sha256 == incoming.sha256
-            )
-            if newly_placed and not still_used:
-                store.remove(incoming.sha256)
-        raise
+    for f in files:
+        store.adopt(f.temp_path, f.sha256)
+    # If the transaction below fails, the adopted blobs stay: another upload of the same bytes
+    # may be committing a row that points to them right now. Blobs no row references are
+    # removed later by the store sweep, once older than its grace period (see storage.py).
+    for attempt in range(5):
+        try:
+            return await _write(new, files, doc_no, actor)
+        except Exception as exc:
+            # Two versions of one submission at the same instant: on PostgreSQL the loser
+            # hits the unique version key (SQLite queues writers instead); try again.
+            if attempt == 4 or not _unique_violation(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def _unique_violation(exc: Exception) -> bool:

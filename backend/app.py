@@ -49,9 +49,11 @@ from backend.security.guards import access_guard
 from backend.security.middleware import authentication_middleware
 from backend.security.policy import Access
 from backend.settings import Settings, get_settings
+from backend.storage import FileStore
 from backend.storage_sweep import store_sweeper
 from backend.web import templating
 from backend.web.api_docs import api_docs
+from backend.web.dependencies import app_dependencies
 from backend.web.edge import edge_middleware
 from backend.web.errors import http_error_handler
 from backend.web.health import healthz, readyz
@@ -97,6 +99,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DefineMiddleware(csrf_middleware),
     ]
     app = Litestar(
+        dependencies={
+            **app_dependencies(FileStore(settings.storage_dir)),
+            "queue": Provide(provide_queue, sync_to_thread=False),
+        },
         route_handlers=[
             home,
             healthz,
@@ -143,7 +149,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=middleware,
         before_send=[security_headers_hook(settings)],
         lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan, store_sweeper],
-        dependencies={"queue": Provide(provide_queue, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -15,7 +15,7 @@ from typing import Self
 class LabelledEnum(StrEnum):
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -8,35 +8,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
+from backend.lib.labels import LabelledEnum
 from backend.lib.timeutil import deadline_of, local_date
 from backend.rules.workdays import subtract_workdays
 
 
-class Status(StrEnum):
-    NOT_DUE = "not_due"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    APPROVED_LATE = "approved_late"
-    EXEMPT = "exempt"
+class Status(LabelledEnum):
+    NOT_DUE = "not_due", "未到期"
+    DUE_SOON = "due_soon", "临期"
+    OVERDUE = "overdue", "逾期未报"
+    SUBMITTED = "submitted", "已报送待审"
+    RETURNED = "returned", "退回待改"
+    APPROVED = "approved", "已通过"
+    APPROVED_LATE = "approved_late", "逾期通过"
+    EXEMPT = "exempt", "不适用"
 
 
-STATUS_LABELS: dict[str, str] = {
-    Status.NOT_DUE: "未到期",
-    Status.DUE_SOON: "临期",
-    Status.OVERDUE: "逾期未报",
-    Status.SUBMITTED: "已报送待审",
-    Status.RETURNED: "退回待改",
-    Status.APPROVED: "已通过",
-    Status.APPROVED_LATE: "逾期通过",
-    Status.EXEMPT: "不适用",
-}
 # The word written in a board cell, short enough for a narrow column.
 STATUS_SHORT: dict[str, str] = {
     Status.NOT_DUE: "未到期",

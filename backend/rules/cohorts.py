@@ -6,29 +6,21 @@ GRP_SUBS duties the group's one deliverable covers it, so its row mirrors the gr
 
 from __future__ import annotations
 
-from enum import StrEnum
+from backend.lib.labels import LabelledEnum
 
 
-class Cohort(StrEnum):
-    UPG7 = "UPG7"
-    T1 = "T1"
-    SUB = "SUB"
+class Cohort(LabelledEnum):
+    UPG7 = "UPG7", "提级管理企业"
+    T1 = "T1", "市属一级企业"
+    SUB = "SUB", "所属子企业"
 
 
-class AppliesTo(StrEnum):
-    ALL = "ALL"
-    T1 = "T1"
-    UPG7 = "UPG7"
-    GRP_SUBS = "GRP_SUBS"
+class AppliesTo(LabelledEnum):
+    ALL = "ALL", "各市属国有企业（集团层面）"
+    T1 = "T1", "市属一级企业"
+    UPG7 = "UPG7", "提级管理的7户企业"
+    GRP_SUBS = "GRP_SUBS", "集团及所属子企业全级次（由集团报送）"
 
-
-COHORT_LABELS = {Cohort.UPG7: "提级管理企业", Cohort.T1: "市属一级企业", Cohort.SUB: "所属子企业"}
-APPLIES_TO_LABELS = {
-    AppliesTo.ALL: "各市属国有企业（集团层面）",
-    AppliesTo.T1: "市属一级企业",
-    AppliesTo.UPG7: "提级管理的7户企业",
-    AppliesTo.GRP_SUBS: "集团及所属子企业全级次（由集团报送）",
-}
 
 _REPORTS: dict[str, frozenset[Cohort]] = {
     AppliesTo.ALL: frozenset({Cohort.UPG7, Cohort.T1}),

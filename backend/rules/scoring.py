@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from backend.lib.timeutil import deadline_of, local_date
+from backend.rules.vocabulary import Grade, Rating
 from backend.rules.workdays import workdays_between
 
 
@@ -117,10 +118,6 @@ class Rubric:
         return float(self.data["parts"][name])
 
 
-GRADE_LABELS = {"excellent": "优", "good": "良", "pass": "合格"}
-RATING_LABELS = {"excellent": "优", "good": "良", "pass": "合格", "fail": "不合格", "": "未评定"}
-
-
 def timeliness(rubric: Rubric, workdays_late: int) -> float:
     rules = rubric.data["timeliness"]
     if workdays_late <= 0:
@@ -221,7 +218,7 @@ def score_obligation(rubric: Rubric, year: int, o: ObligationIn, as_of: dt.datet
         )
     q = float(quality["grades"].get(last.grade, quality["grades"]["pass"]))
     extra = max(0, returns - int(quality["free_returns"]))
-    q_note = GRADE_LABELS.get(last.grade, last.grade)
+    q_note = Grade.label_of(last.grade, "合格")
     if extra:
         q = max(float(quality["floor"]), q - extra * float(quality["per_extra_return"]))
         q_note += f"；退回 {returns} 次，扣 {extra * float(quality['per_extra_return']):.2f}"
@@ -268,7 +265,7 @@ def score(rubric: Rubric, inp: ScoreIn) -> ScoreOut:
     for key, label in eff_rules["dimensions"].items():
         rating = inp.ratings.get(key, "")
         effectiveness.append(
-            (label, RATING_LABELS.get(rating, rating), float(eff_rules["points"].get(rating, 0.0)))
+            (label, Rating.label_of(rating, "未评定"), float(eff_rules["points"].get(rating, 0.0)))
         )
     if any(not inp.ratings.get(k) for k in eff_rules["dimensions"]):
         notes.append("有效性评价尚未全部评定，未评定的维度计 0 分。")

@@ -22,12 +22,14 @@ import hmac
 import json
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from backend.db.tables.accounts import AuditEvent
 from backend.db.transactions import engine_type, write_transaction
 from backend.lib.timeutil import TZ, deadline_of
+from backend.security.actions import (
+    AuditAction as AuditAction,  # re-exported: callers record with it
+)
 from backend.security.audit_key import load_ring
 
 ZERO_HASH = "0" * 64
@@ -46,57 +48,7 @@ class Actor:
 SYSTEM = Actor(None, "系统")
 
 
-class AuditAction(StrEnum):
-    """Event types; each carries its Chinese label."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> AuditAction:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOCKOUT = "lockout", "账户锁定"
-    UNLOCK = "unlock", "解锁账户"
-    LOGOUT = "logout", "退出登录"
-    PASSWORD_CHANGE = "password_change", "修改密码"
-    PASSWORD_RESET = "password_reset", "重置密码"
-    USER_CREATE = "user_create", "创建用户"
-    USER_UPDATE = "user_update", "修改用户"
-    USER_DISABLE = "user_disable", "停用用户"
-    USER_ENABLE = "user_enable", "启用用户"
-    TOKEN_CREATE = "token_create", "创建接口令牌"
-    TOKEN_REVOKE = "token_revoke", "吊销接口令牌"
-    TOKEN_BREAK_GLASS = "token_break_glass", "命令行应急签发接口令牌"
-    MFA_ENROL = "mfa_enrol", "绑定动态口令"
-    MFA_RESET = "mfa_reset", "重置动态口令"
-    MFA_RECOVERY_USED = "mfa_recovery_used", "使用恢复码登录"
-    ENTERPRISE_CREATE = "enterprise_create", "新增企业"
-    ENTERPRISE_UPDATE = "enterprise_update", "修改企业"
-    ENTERPRISE_DEACTIVATE = "enterprise_deactivate", "停用企业"
-    ENTERPRISE_IMPORT = "enterprise_import", "导入企业名录"
-    SUBMISSION_CREATE = "submission_create", "报送材料"
-    REVIEW = "review", "审核"
-    EXEMPTION = "exemption", "不适用/延期"
-    EXPORT = "export", "导出"
-    FILE_DOWNLOAD = "file_download", "下载文件"
-    UPLOAD_REFUSED = "upload_refused", "上传被拒绝"
-    AUDIT_EXPORT = "audit_export", "导出操作日志"
-    SCORE_ADJUST = "score_adjust", "调整得分"
-    AUDIT_VIEW = "audit_view", "查看操作日志"
-    AUDIT_HEAD_EXPORT = "audit_head_export", "导出操作日志链头"
-    AUDIT_HEAD_CHECK = "audit_head_check", "核对操作日志链头"
-    AUDIT_KEY_ROTATE = "audit_key_rotate", "更换操作日志密钥"
-    AUDIT_REANCHOR = "audit_reanchor", "操作日志改用密钥签名"
-    CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
-    ACCESS_DENIED = "access_denied", "越权访问被拒绝"
-    LISTS_IMPORT = "lists_import", "导入三张清单"
-
-
-ACTION_LABELS: dict[str, str] = {a.value: a.label for a in AuditAction}
+ACTION_LABELS: dict[str, str] = AuditAction.labels()
 
 
 @dataclass
@@ -254,5 +206,5 @@ async def search(
     for row in rows:
         row["actor_id"] = row.pop("actor")
         row["changes"] = load_json(row["changes"])
-        row["action_label"] = ACTION_LABELS.get(row["action"], row["action"])
+        row["action_label"] = AuditAction.label_of(row["action"], "其他操作")
     return rows, await count

@@ -8,24 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backend.rules.roles import Role as Role
 
-class Role(StrEnum):
-    SASAC_ADMIN = "sasac_admin"
-    SASAC_REVIEWER = "sasac_reviewer"
-    SASAC_LEADER = "sasac_leader"
-    ENTERPRISE_ADMIN = "enterprise_admin"
-    ENTERPRISE_USER = "enterprise_user"
-    AUDITOR = "auditor"
-
-
-ROLE_LABELS = {
-    Role.SASAC_ADMIN: "国资委系统管理员",
-    Role.SASAC_REVIEWER: "国资委审核人员",
-    Role.SASAC_LEADER: "国资委领导（只读）",
-    Role.ENTERPRISE_ADMIN: "企业管理员",
-    Role.ENTERPRISE_USER: "企业填报人员",
-    Role.AUDITOR: "安全审计员",
-}
 SASAC_ROLES = frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.SASAC_LEADER})
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_USER})
 BUSINESS_ROLES = SASAC_ROLES | ENTERPRISE_ROLES
@@ -85,7 +69,7 @@ class CurrentUser:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return self.role.label
 
 
 def allowed(rule: Access, user: CurrentUser | None) -> bool:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.db.tables import Obligation
-from backend.rules.cell_status import STATUS_LABELS
+from backend.rules.cell_status import Status
 from backend.rules.cohorts import AppliesTo
 from tests.fixtures import csrf_token, sign_in
 
@@ -120,7 +120,7 @@ async def test_upload_marks_the_item_submitted(ent_g: httpx.AsyncClient, roster:
     page = (await ent_g.get("/workspace")).text
     assert dict(items(page))[duty] == "submitted"
     block = page[page.index(f'id="item-{duty}"') :]
-    assert STATUS_LABELS["submitted"] in block[: block.index("</li>")]
+    assert Status.SUBMITTED.label in block[: block.index("</li>")]
 
 
 async def test_upload_without_declaration_is_refused(

@@ -6,12 +6,14 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
+from backend.rules.audit_actions import AuditAction
+from backend.rules.roles import Role
 
 
 class Account(Table, tablename="account"):
     username = Varchar(length=60, unique=True)
     display_name = Varchar(length=60, default="")
-    role = Varchar(length=20)
+    role = Varchar(length=20, choices=Role)
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, null=True)
     password_hash = Varchar(length=255, default="")
     active = Boolean(default=True)
@@ -33,7 +35,7 @@ class AuditEvent(Table, tablename="audit_event"):
     actor_name = Varchar(length=60, default="")
     enterprise_id = Integer(null=True, index=True)
     ip = Varchar(length=45, default="")
-    action = Varchar(length=40, index=True)
+    action = Varchar(length=40, index=True, choices=AuditAction)
     entity = Varchar(length=40, default="")
     entity_id = Varchar(length=40, default="")
     changes = JSON(default="{}")

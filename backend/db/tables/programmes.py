@@ -15,6 +15,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from backend.db.tables.base import Table
+from backend.rules.cohorts import AppliesTo
 
 
 class Programme(Table, tablename="programme"):
@@ -54,7 +55,7 @@ class Obligation(Table, tablename="obligation"):
     description = Text(default="")
     clause = Varchar(length=100, default="")
     phase = Varchar(length=20, default="")
-    applies_to = Varchar(length=10)
+    applies_to = Varchar(length=10, choices=AppliesTo)
     recurrence = Varchar(length=10, default="once")
     due_month_day = Varchar(length=5, default="")
     due_year = Integer(index=True)

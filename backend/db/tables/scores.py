@@ -8,6 +8,7 @@ from backend.db.tables.accounts import Account
 from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.programmes import Programme
+from backend.rules.vocabulary import Rating
 
 
 class ScoreAdjustment(Table, tablename="score_adjustment"):
@@ -26,7 +27,7 @@ class EffectivenessRating(Table, tablename="effectiveness_rating"):
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, index=True)
     score_year = Integer(index=True)
     dimension = Varchar(length=20)  # organisation | rules | mechanism | effectiveness
-    rating = Varchar(length=10)  # excellent | good | pass | fail
+    rating = Varchar(length=10, choices=Rating)  # a row only once rated
     natural_key = Varchar(length=40, unique=True)  # "<enterprise>:<year>:<dimension>"
     rated_by = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
     rated_at = Timestamptz(default=TimestamptzNow())

@@ -18,6 +18,7 @@ from backend.db.tables.accounts import Account
 from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.programmes import Obligation
+from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
 
 
 class Submission(Table, tablename="submission"):
@@ -59,22 +60,22 @@ class Review(Table, tablename="review"):
 
     version = ForeignKey(references=SubmissionVersion, on_delete=OnDelete.restrict, index=True)
     reviewer = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
-    decision = Varchar(length=10)  # approve | return | reopen
-    grade = Varchar(length=10, default="")  # excellent | good | pass
+    decision = Varchar(length=10, choices=Decision)
+    grade = Varchar(length=10, default="", choices=Grade)  # "" unless approved
     reasons = JSON(default="[]")
     remark = Text(default="")
     resubmit_by = Date(null=True, default=None)
-    state = Varchar(length=10, default="released")  # draft | released
+    state = Varchar(length=10, default=ReviewState.RELEASED.value, choices=ReviewState)
     created_at = Timestamptz(default=TimestamptzNow())
     released_at = Timestamptz(null=True, default=None, index=True)
 
 
 class Exemption(Table, tablename="exemption"):
-    """不适用 (kind "exempt") or 延期 (kind "extension", with a new due date), with a reason."""
+    """不适用 or 延期 (with a new due date), with a reason."""
 
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, index=True)
     obligation = ForeignKey(references=Obligation, on_delete=OnDelete.restrict, index=True)
-    kind = Varchar(length=10)
+    kind = Varchar(length=10, choices=ExemptionKind)
     reason = Text()
     extended_to = Date(null=True, default=None)
     granted_by = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)

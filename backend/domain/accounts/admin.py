@@ -17,7 +17,6 @@ from backend.domain.accounts.admin_support import (
     _groups_and_enterprises,
     _separation,
 )
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.accounts.service import (
     AccountError,
     create_account,
@@ -30,13 +29,18 @@ from backend.domain.accounts.tokens import NOT_FOR_OTHERS
 from backend.domain.errors import DomainError
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
-from backend.security.policy import ENTERPRISE_ROLES, ROLE_LABELS, Access, Role
+from backend.security.dependencies import actor_for
+from backend.security.policy import ENTERPRISE_ROLES, Access, Role
 from backend.security.sessions import end_all_sessions
+from backend.web.dependencies import ActorDep
 from backend.web.paging import page_of
 from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
 ADMIN = {"access": Access.ADMIN}
+
+
+ROLE_CHOICES = {role: role.label for role in Role}  # for the role <select>s
 
 
 @dataclass
@@ -79,7 +83,7 @@ class UserAdminController(Controller):
             **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "role": role,
-            "roles": ROLE_LABELS,
+            "roles": ROLE_CHOICES,
             "now": now(),
             "active_menu": "users",
         }
@@ -91,7 +95,7 @@ class UserAdminController(Controller):
             template_name="admin/user_form.html",
             context={
                 "form": UserForm(),
-                "roles": ROLE_LABELS,
+                "roles": ROLE_CHOICES,
                 "enterprises": await _groups_and_enterprises(),
                 "error": "",
                 "active_menu": "users",
@@ -99,12 +103,14 @@ class UserAdminController(Controller):
         )
 
     @post("/", opt=ADMIN, status_code=200)
-    async def create(self, request: Request, data: URLEncodedBody[UserForm]) -> Template:
+    async def create(
+        self, request: Request, actor: ActorDep, data: URLEncodedBody[UserForm]
+    ) -> Template:
         try:
             if refused := _separation(request, None, data.role):
                 raise AccountError(refused)
             account_id, initial = await create_account(
-                actor_for(request),
+                actor,
                 username=data.username,
                 role=data.role,
                 display_name=data.display_name,
@@ -115,7 +121,7 @@ class UserAdminController(Controller):
                 template_name="admin/user_form.html",
                 context={
                     "form": data,
-                    "roles": ROLE_LABELS,
+                    "roles": ROLE_CHOICES,
                     "enterprises": await _groups_and_enterprises(),
                     "error": str(exc),
                     "active_menu": "users",
@@ -140,9 +146,11 @@ class UserAdminController(Controller):
         return Template(
             template_name="admin/user_detail.html",
             context={
-                "u": await _account(account_id),
+                "u": (u := await _account(account_id)),
+                # 三员分立: the auditor's own tokens and MFA stay with the auditor
+                "target_is_auditor": u["role"] == Role.AUDITOR,
                 "tokens": tokens,
-                "roles": ROLE_LABELS,
+                "roles": ROLE_CHOICES,
                 "enterprises": await _groups_and_enterprises(),
                 "secret": secret,
                 "notice": notice,
@@ -161,7 +169,11 @@ class UserAdminController(Controller):
 
     @post("/{account_id:int}", opt=ADMIN, status_code=200)
     async def update(
-        self, request: Request, account_id: FromPath[int], data: URLEncodedBody[UserForm]
+        self,
+        request: Request,
+        actor: ActorDep,
+        account_id: FromPath[int],
+        data: URLEncodedBody[UserForm],
     ) -> Template:
         before = await _account(account_id)
         if refused := _separation(request, before, data.role):
@@ -201,7 +213,7 @@ class UserAdminController(Controller):
                     await end_all_sessions(account_id)  # new privileges, new sessions
                 await record(
                     AuditAction.USER_UPDATE,
-                    actor_for(request),
+                    actor,
                     entity="account",
                     entity_id=account_id,
                     enterprise_id=enterprise_id,
@@ -210,10 +222,10 @@ class UserAdminController(Controller):
         return await self._detail(account_id, notice="已保存。" if changes else "没有修改。")
 
     @post("/{account_id:int}/reset-password", opt=ADMIN, status_code=200)
-    async def reset(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def reset(self, request: Request, actor: ActorDep, account_id: FromPath[int]) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        initial = await reset_password(actor_for(request), account_id)
+        initial = await reset_password(actor, account_id)
         return await self._detail(
             account_id, secret=initial, notice="密码已重置，原登录已全部退出。"
         )
@@ -229,18 +241,22 @@ class UserAdminController(Controller):
         )
 
     @post("/{account_id:int}/unlock", opt=ADMIN, status_code=200)
-    async def unlock_account(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def unlock_account(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        await unlock(actor_for(request), account_id)
+        await unlock(actor, account_id)
         return await self._detail(account_id, notice="已解锁。")
 
     @post("/{account_id:int}/disable", opt=ADMIN, status_code=200)
-    async def disable(self, request: Request, account_id: FromPath[int]) -> Template:
+    async def disable(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
         try:
-            await set_active(actor_for(request), account_id, False)
+            await set_active(actor, account_id, False)
         except AccountError as exc:
             return await self._detail(account_id, notice=str(exc))
         return await self._detail(account_id, notice="已停用，该用户的登录和接口令牌已失效。")
@@ -254,18 +270,20 @@ class UserAdminController(Controller):
 
     @post("/{account_id:int}/tokens/{token_id:int}/revoke", opt=ADMIN, status_code=200)
     async def revoke(
-        self, request: Request, account_id: FromPath[int], token_id: FromPath[int]
+        self, request: Request, actor: ActorDep, account_id: FromPath[int], token_id: FromPath[int]
     ) -> Template:
         await _account(account_id)
         try:
-            await revoke_token(actor_for(request), token_id, owner_id=account_id)
+            await revoke_token(actor, token_id, owner_id=account_id)
         except DomainError as exc:
             return await self._detail(account_id, notice=exc.message)
         return await self._detail(account_id, notice="接口令牌已吊销。")
 
     @post("/{account_id:int}/enable", opt=ADMIN, status_code=200)
-    async def enable(self, request: Request, account_id: FromPath[int]) -> Template | Redirect:
+    async def enable(
+        self, request: Request, actor: ActorDep, account_id: FromPath[int]
+    ) -> Template | Redirect:
         if refused := _separation(request, await _account(account_id)):
             return await self._detail(account_id, notice=refused)
-        await set_active(actor_for(request), account_id, True)
+        await set_active(actor, account_id, True)
         return Redirect(path=f"/admin/users/{account_id}", status_code=303)

@@ -7,13 +7,15 @@ from urllib.parse import quote, urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, URLEncodedBody
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Response, Template
 
 from backend.domain.accounts.service import AccountError, authenticate, change_password, policy
-from backend.security.audit import Actor, AuditAction, record
+from backend.security.audit import AuditAction, record
 from backend.security.csrf import ROTATE
+from backend.security.dependencies import actor_for
 from backend.security.guards import current_user
-from backend.security.policy import Access, CurrentUser
+from backend.security.policy import Access
 from backend.security.sessions import cookie_name, create_session, end_session
 from backend.settings import get_settings
 
@@ -30,14 +32,6 @@ class PasswordForm:
     current: str = ""
     new: str = ""
     confirm: str = ""
-
-
-def actor_for(request: Request, user: CurrentUser | None = None) -> Actor:
-    user = user or current_user(request)
-    ip = request.client.host if request.client else ""
-    if user is None:
-        return Actor(None, "匿名", None, ip)
-    return Actor(user.id, user.username, user.enterprise_id, ip)
 
 
 def safe_next(target: str) -> str:
@@ -104,7 +98,7 @@ class LoginController(Controller):
         )
 
     @post("/logout", opt={"access": Access.SIGNED_IN}, status_code=200)
-    async def logout(self, request: Request) -> Response:
+    async def logout(self, request: HTMXRequest) -> Response:
         user = current_user(request)
         if user is not None and user.session_id_hash:
             await end_session(user.session_id_hash)
@@ -113,8 +107,10 @@ class LoginController(Controller):
             )
         request.scope[ROTATE] = True  # type: ignore[literal-required]
         headers = {"set-cookie": session_cookie("", max_age=0), "Clear-Site-Data": '"cache"'}
-        if request.headers.get("hx-request"):
-            return Response(b"", headers={**headers, "HX-Redirect": "/login"})
+        if request.htmx:  # htmx must navigate, not swap the login page into a fragment
+            response = ClientRedirect(redirect_to="/login")
+            response.headers.update(headers)
+            return response
         return Redirect(path="/login", status_code=303, headers=headers)
 
 

@@ -8,15 +8,17 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Response, Template
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.audit.service import audit_page, build_workbook, decorate, export_rows
 from backend.domain.errors import Invalid
 from backend.lib.ids import id_in_range
 from backend.lib.timeutil import now, parse_date
 from backend.security.audit import ACTION_LABELS, AuditAction, record, verify_chain
+from backend.security.dependencies import actor_for
 from backend.security.policy import Access
+from backend.web.dependencies import ActorDep
 from backend.web.downloads import attachment
 from backend.web.params import QueryPage
 
@@ -74,7 +76,7 @@ class AuditController(Controller):
     include_in_schema = False
 
     @get("/", name="audit:list", opt=AUDIT)
-    async def list_page(self, request: Request, page: QueryPage = 1) -> Template:
+    async def list_page(self, request: HTMXRequest, page: QueryPage = 1) -> Template:
         filters = Filters.of(request)
         context: dict[str, Any] = {
             "filters": filters,
@@ -95,7 +97,7 @@ class AuditController(Controller):
             context["error"], status = str(exc), 400
         else:
             context.update(await audit_page(criteria, page, PAGE_SIZE))
-        if request.headers.get("hx-target") == "audit-rows":
+        if request.htmx.target == "audit-rows":
             return Template(
                 template_name="audit/partials/rows.html", context=context, status_code=status
             )
@@ -112,7 +114,7 @@ class AuditController(Controller):
         return Template(template_name="audit/list.html", context=context, status_code=status)
 
     @get("/export.xlsx", name="audit:export", opt=AUDIT)
-    async def export(self, request: Request) -> Response[bytes]:
+    async def export(self, request: Request, actor: ActorDep) -> Response[bytes]:
         filters = Filters.of(request)
         try:
             criteria = filters.criteria()
@@ -124,7 +126,7 @@ class AuditController(Controller):
         content = await anyio.to_thread.run_sync(build_workbook, rows, total, moment)
         await record(
             AuditAction.AUDIT_EXPORT,
-            actor_for(request),
+            actor,
             entity="audit_event",
             changes={"filters": filters.active(), "rows": len(rows), "total": total},
         )

@@ -12,21 +12,24 @@ from typing import Any
 import xlsxwriter
 
 from backend.db.tables import Enterprise
+from backend.lib.labels import LabelledEnum
 from backend.lib.timeutil import TZ, cn_datetime
+from backend.rules.cell_status import Status
+from backend.rules.vocabulary import (
+    Decision,
+    ExemptionKind,
+    Grade,
+    Rating,
+    ReturnReason,
+    ReviewState,
+)
+from backend.security.actions import AuditEntity
 from backend.security.audit import search
+from backend.security.policy import Role
 
 EXPORT_LIMIT = 100_000
 _EXPORT_BATCH = 500  # the largest page `search` serves
 _CELL_LIMIT = 32_767  # characters Excel keeps in one cell
-ENTITY_LABELS = {
-    "account": "账户",
-    "api_token": "接口令牌",
-    "enterprise": "企业",
-    "submission": "报送材料",
-    "review": "审核",
-    "audit_event": "操作日志",
-    "request": "请求",
-}
 COLUMNS = (
     ("序号", 7),
     ("记录号", 8),
@@ -41,6 +44,19 @@ COLUMNS = (
 )
 
 
+# The change keys whose values are codes of one vocabulary.
+CODED_KEYS: dict[str, type[LabelledEnum]] = {
+    "role": Role,
+    "decision": Decision,
+    "grade": Grade,
+    "reasons": ReturnReason,
+    "state": ReviewState,
+    "kind": ExemptionKind,
+    "ratings": Rating,
+    "status": Status,
+}
+
+
 def _value(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
@@ -51,14 +67,29 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _labelled(value: Any, vocabulary: type[LabelledEnum] | None) -> Any:
+    """Coded values in a change, replaced by their labels (unknown codes stay as recorded)."""
+    if vocabulary is None:
+        return value
+    if isinstance(value, str):
+        return vocabulary.label_of(value, value) if value else value
+    if isinstance(value, list):
+        return [_labelled(v, vocabulary) for v in value]
+    if isinstance(value, dict):
+        return {k: _labelled(v, vocabulary) for k, v in value.items()}
+    return value
+
+
 def describe_changes(changes: Any) -> str:
-    """Compact text: ``键：旧值 → 新值`` for {"from", "to"} pairs, ``键：值`` otherwise."""
+    """Compact text: ``键：旧值 → 新值`` for {"from", "to"} pairs, ``键：值`` otherwise; coded
+    values (role, decision, grade, reasons…) read as their Chinese labels."""
     if not changes:
         return ""
     if not isinstance(changes, dict):
         return _value(changes)
     parts = []
-    for key, value in changes.items():
+    for key, raw in changes.items():
+        value = _labelled(raw, CODED_KEYS.get(key))
         if isinstance(value, dict) and set(value) == {"from", "to"}:
             parts.append(f"{key}：{_value(value['from'])} → {_value(value['to'])}")
         else:
@@ -80,7 +111,7 @@ async def decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {row["enterprise_id"] for row in rows if row["enterprise_id"] is not None}
     )
     for row in rows:
-        entity = ENTITY_LABELS.get(row["entity"], row["entity"])
+        entity = AuditEntity.label_of(row["entity"], "其他") if row["entity"] else ""
         row["entity_text"] = f"{entity} {row['entity_id']}".strip()
         row["enterprise_name"] = names.get(row["enterprise_id"], "")
         row["changes_text"] = describe_changes(row["changes"])

@@ -10,7 +10,8 @@ from backend.domain.board.schemas import BoardCellOut, BoardObligationOut, Board
 from backend.domain.board.service import Board
 from backend.domain.board.serving import cached_board, revalidation
 from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
+from backend.web.dependencies import TenancyDep
 
 
 def board_to_json(board: Board) -> BoardOut:
@@ -63,6 +64,7 @@ class BoardApiController(Controller):
     async def board(
         self,
         request: Request,
+        tenancy: TenancyDep,
         as_of: FromQuery[str | None] = None,
         programme_id: FromQuery[str | None] = None,
         year: FromQuery[str | None] = None,
@@ -88,10 +90,9 @@ class BoardApiController(Controller):
         }
         query = parse_board_query(params, default_page_size=0)
         user = current_user(request)
-        scope = enterprise_scope(user)
-        check = await revalidation(query, scope, "api", user.id if user else None)
+        check = await revalidation(query, tenancy, "api", user.id if user else None)
         unchanged = check.not_modified(request)
         if unchanged is not None:
             return unchanged
-        board = await cached_board(request, check.version, query, scope)
+        board = await cached_board(request, check.version, query, tenancy)
         return Response(board_to_json(board), headers=check.headers)

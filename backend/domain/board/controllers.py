@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
@@ -18,8 +19,9 @@ from backend.domain.lists.panel import lists_panel
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
-from backend.security.policy import Access, Role, enterprise_scope
+from backend.security.policy import Access, Role
 from backend.settings import get_settings
+from backend.web.dependencies import TenancyDep
 from backend.web.params import QueryInt
 
 GROUPS_PER_PAGE = 40
@@ -40,11 +42,10 @@ class BoardController(Controller):
     include_in_schema = False
 
     @get("/", name="board:page", opt={"access": Access.BOARD})
-    async def page(self, request: Request) -> Template | Response[str]:
+    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template | Response[str]:
         query = parse_board_query(dict(request.query_params), default_page_size=GROUPS_PER_PAGE)
-        scope = enterprise_scope(current_user(request))
-        fragment = request.headers.get("hx-request") and request.headers.get("hx-target") == "board"
-        check = await revalidation(query, scope, bool(fragment), session_mark(request))
+        fragment = bool(request.htmx) and request.htmx.target == "board"
+        check = await revalidation(query, tenancy, fragment, session_mark(request))
         unchanged = check.not_modified(request)
         if unchanged is not None:
             return unchanged
@@ -59,7 +60,7 @@ class BoardController(Controller):
                 "today": today(),
             }
 
-        board, grid = await board_with_html(request, check.version, query, scope, context_for)
+        board, grid = await board_with_html(request, check.version, query, tenancy, context_for)
         if fragment:
             return Response(grid, media_type=MediaType.HTML, headers=check.headers)
         context = {**context_for(board), "grid": Markup(grid)}  # rendered from our template
@@ -69,6 +70,7 @@ class BoardController(Controller):
     async def cell(
         self,
         request: Request,
+        tenancy: TenancyDep,
         enterprise_id: QueryInt,
         obligation_id: QueryInt,
         as_of: FromQuery[str | None] = None,
@@ -82,7 +84,7 @@ class BoardController(Controller):
             obligation_id,
             day,
             get_settings().due_soon_workdays,
-            enterprise_scope(current_user(request)),
+            tenancy,
         )
         if history is None:
             raise NotFound("未找到该企业的这项节点任务。")

@@ -14,16 +14,7 @@ from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date, end_of_day
 from backend.rules.cell_status import CellState, cell_status
 from backend.rules.cohorts import covered_by_group, has_cell
-
-REASON_LABELS = {
-    "material_incomplete": "材料不全",
-    "content_nonconforming": "内容不符合要求",
-    "file_unreadable": "文件无法打开",
-    "not_sealed": "未盖章",
-    "other": "其他",
-}
-GRADE_LABELS = {"excellent": "优", "good": "良", "pass": "合格", "fail": "不合格"}
-DECISION_LABELS = {"approve": "通过", "return": "退回修改", "reopen": "重新打开"}
+from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReturnReason, ReviewState
 
 
 @dataclass
@@ -116,13 +107,15 @@ async def _events(enterprise_id: int, obligation_id: int, as_of: dt.datetime) ->
             Review.remark,
             Review.resubmit_by,
             Review.released_at,
-        ).where(Review.version.is_in(list(version_nos) or [0]), Review.state == "released")
+        ).where(
+            Review.version.is_in(list(version_nos) or [0]), Review.state == ReviewState.RELEASED
+        )
         events.extend(_review_event(r, version_nos, as_of) for r in reviews)
     exemptions = await Exemption.select().where(
         Exemption.enterprise == enterprise_id, Exemption.obligation == obligation_id
     )
     for e in exemptions:
-        if e["kind"] == "exempt":
+        if e["kind"] == ExemptionKind.EXEMPT:
             title, detail = "认定为不适用", e["reason"]
         else:
             title, detail = f"同意延期至{cn_date(e['extended_to'])}", e["reason"]
@@ -132,13 +125,15 @@ async def _events(enterprise_id: int, obligation_id: int, as_of: dt.datetime) ->
 
 def _review_event(r: dict[str, Any], version_nos: dict[int, int], as_of: dt.datetime) -> Event:
     number = version_nos.get(r["version"], 0)
-    if r["decision"] == "approve":
-        grade = GRADE_LABELS.get(r["grade"], r["grade"])
+    if r["decision"] == Decision.APPROVE:
+        grade = Grade.label_of(r["grade"], "—")
         title, tone = f"第 {number} 版审核通过（评级：{grade}）", "good"
         detail = r["remark"]
     else:
-        reasons = "、".join(REASON_LABELS.get(c, c) for c in json.loads(r["reasons"] or "[]"))
-        title, tone = f"第 {number} 版{DECISION_LABELS.get(r['decision'], '')}", "bad"
+        reasons = "、".join(
+            ReturnReason.label_of(c, "其他") for c in json.loads(r["reasons"] or "[]")
+        )
+        title, tone = f"第 {number} 版{Decision.label_of(r['decision'])}", "bad"
         parts = [p.rstrip("。；") for p in (reasons, r["remark"]) if p]
         if r["resubmit_by"]:
             parts.append(f"请于{cn_date(r['resubmit_by'])}前重新报送")

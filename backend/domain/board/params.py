@@ -10,7 +10,7 @@ from backend.domain.board.service import BoardQuery
 from backend.domain.errors import Invalid
 from backend.lib.ids import MAX_ID
 from backend.lib.timeutil import parse_date, today
-from backend.rules.cell_status import STATUS_LABELS, Status
+from backend.rules.cell_status import Status
 from backend.rules.cohorts import Cohort
 
 MAX_PAGE_SIZE = 5000
@@ -37,7 +37,7 @@ def parse_board_query(params: dict[str, str | None], *, default_page_size: int) 
         raise Invalid(str(exc)) from None
     status = (params.get("status") or "").strip() or None
     if status is not None and status not in {s.value for s in Status}:
-        choices = "、".join(f"{STATUS_LABELS[s]}（{s.value}）" for s in Status)
+        choices = "、".join(f"{s.label}（{s.value}）" for s in Status)
         raise Invalid(f"状态“{status}”无效，可选：{choices}。")
     cohort = (params.get("group") or "").strip().upper() or None
     if cohort is not None and cohort not in {c.value for c in Cohort}:

@@ -31,6 +31,7 @@ from backend.lib import timeutil
 from backend.lib.timeutil import TZ, cn_date, local_date
 from backend.rules.cohorts import cohort_of, reports
 from backend.rules.credit_code import CREDIT_CODE_ALPHABET, make_credit_code
+from backend.rules.vocabulary import Grade
 from backend.rules.workdays import add_workdays, is_workday
 from backend.storage import FileStore
 
@@ -41,7 +42,7 @@ PROFILES = {  # weights of OUTCOMES
     "weak": (28, 30, 12, 20, 6, 2, 2),
     "exemplary": (91, 0, 5, 0, 2, 1, 1),
 }
-GRADES = ("excellent", "good", "pass")
+GRADES = tuple(Grade)
 GRADE_WEIGHTS = {"normal": (18, 64, 18), "weak": (3, 37, 60), "exemplary": (65, 33, 2)}
 _DAY = dt.timedelta(days=1)
 

@@ -15,7 +15,6 @@ from litestar.response import Template
 
 from backend.db.tables import Enterprise
 from backend.db.transactions import write_transaction
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.enterprises.admin_forms import (
     EnterpriseForm,
     FormError,
@@ -30,8 +29,9 @@ from backend.domain.enterprises.roster import RosterError, roster_template
 from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
 from backend.lib import timeutil
 from backend.rules.cohorts import Cohort
-from backend.security.audit import AuditAction, record
+from backend.security.audit import Actor, AuditAction, record
 from backend.security.policy import Access
+from backend.web.dependencies import ActorDep
 from backend.web.paging import page_of
 from backend.web.params import QueryPage
 
@@ -125,7 +125,9 @@ class EnterpriseAdminController(Controller):
         return await self._form(EnterpriseForm())
 
     @post("/", opt=ADMIN, status_code=200)
-    async def create(self, request: Request, data: URLEncodedBody[EnterpriseForm]) -> Template:
+    async def create(
+        self, request: Request, actor: ActorDep, data: URLEncodedBody[EnterpriseForm]
+    ) -> Template:
         try:
             async with write_transaction():
                 values = await validated(data, None)
@@ -141,7 +143,7 @@ class EnterpriseAdminController(Controller):
                 ).where(Enterprise.id == new_id)
                 await record(
                     AuditAction.ENTERPRISE_CREATE,
-                    actor_for(request),
+                    actor,
                     entity="enterprise",
                     entity_id=new_id,
                     enterprise_id=new_id,
@@ -159,7 +161,11 @@ class EnterpriseAdminController(Controller):
 
     @post("/{enterprise_id:int}", opt=ADMIN, status_code=200)
     async def update(
-        self, request: Request, enterprise_id: FromPath[int], data: URLEncodedBody[EnterpriseForm]
+        self,
+        request: Request,
+        actor: ActorDep,
+        enterprise_id: FromPath[int],
+        data: URLEncodedBody[EnterpriseForm],
     ) -> Template:
         e = await enterprise_or_404(enterprise_id)
         try:
@@ -182,7 +188,7 @@ class EnterpriseAdminController(Controller):
                         await repath(e.path, new_path)
                     await record(
                         AuditAction.ENTERPRISE_UPDATE,
-                        actor_for(request),
+                        actor,
                         entity="enterprise",
                         entity_id=e.id,
                         enterprise_id=e.id,
@@ -194,9 +200,9 @@ class EnterpriseAdminController(Controller):
         notice = "已保存。" if changes else "没有修改。"
         return await self._form(form_of(e), e, notice=notice)
 
-    async def _set_active(self, request: Request, enterprise_id: int, active: bool) -> Template:
+    async def _set_active(self, actor: Actor, enterprise_id: int, active: bool) -> Template:
         async with write_transaction():
-            problem = await set_active(actor_for(request), enterprise_id, active)
+            problem = await set_active(actor, enterprise_id, active)
         e = await enterprise_or_404(enterprise_id)
         if problem:
             return await self._form(form_of(e), e, error=problem, status_code=409)
@@ -206,12 +212,12 @@ class EnterpriseAdminController(Controller):
         return await self._form(form_of(e), e, notice=notice)
 
     @post("/{enterprise_id:int}/deactivate", opt=ADMIN, status_code=200)
-    async def deactivate(self, request: Request, enterprise_id: FromPath[int]) -> Template:
-        return await self._set_active(request, enterprise_id, False)
+    async def deactivate(self, actor: ActorDep, enterprise_id: FromPath[int]) -> Template:
+        return await self._set_active(actor, enterprise_id, False)
 
     @post("/{enterprise_id:int}/reactivate", opt=ADMIN, status_code=200)
-    async def reactivate(self, request: Request, enterprise_id: FromPath[int]) -> Template:
-        return await self._set_active(request, enterprise_id, True)
+    async def reactivate(self, actor: ActorDep, enterprise_id: FromPath[int]) -> Template:
+        return await self._set_active(actor, enterprise_id, True)
 
     @get("/import", name="admin:enterprise_import", opt=ADMIN)
     async def import_page(self) -> Template:
@@ -238,6 +244,7 @@ class EnterpriseAdminController(Controller):
     async def import_file(
         self,
         request: Request,
+        actor: ActorDep,
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template:
         def result(status_code: int, **context: Any) -> Template:
@@ -265,7 +272,7 @@ class EnterpriseAdminController(Controller):
                         counts = {"created": report.created, "updated": report.updated}
                         await record(
                             AuditAction.ENTERPRISE_IMPORT,
-                            actor_for(request),
+                            actor,
                             entity="enterprise",
                             changes={
                                 "file": data.file.filename,

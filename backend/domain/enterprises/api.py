@@ -11,8 +11,8 @@ from backend.domain.errors import Invalid, NotFound
 from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
 from backend.domain.shared.paging import page_slice
 from backend.rules.cohorts import Cohort
-from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
+from backend.web.dependencies import TenancyDep
 from backend.web.params import QueryPage
 
 
@@ -24,14 +24,14 @@ class EnterpriseApiController(Controller):
     async def list_enterprises(
         self,
         request: Request,
+        tenancy: TenancyDep,
         q: FromQuery[str] = "",
         group: FromQuery[str | None] = None,
         page: QueryPage = 1,
         page_size: QueryPage = 50,
     ) -> EnterprisePageOut:
         """Search by name or 统一社会信用代码; group filters by cohort (UPG7, T1, SUB)."""
-        scope = enterprise_scope(current_user(request))
-        rows = [e for e in await visible_enterprises(scope) if matches_query(e, q)]
+        rows = [e for e in await visible_enterprises(tenancy) if matches_query(e, q)]
         if group:
             if group.upper() not in {c.value for c in Cohort}:
                 raise Invalid("分组无效，可选：UPG7、T1、SUB。")
@@ -47,8 +47,10 @@ class EnterpriseApiController(Controller):
         summary="企业详情",
         opt={"access": Access.BOARD},
     )
-    async def get_one(self, request: Request, enterprise_id: FromPath[int]) -> EnterpriseDetailOut:
-        row = await get_enterprise(enterprise_id, enterprise_scope(current_user(request)))
+    async def get_one(
+        self, request: Request, tenancy: TenancyDep, enterprise_id: FromPath[int]
+    ) -> EnterpriseDetailOut:
+        row = await get_enterprise(enterprise_id, tenancy)
         if row is None:
             raise NotFound("未找到该企业。")
         contacts = ContactsOut(

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
-from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.domain.shared.enterprises import EnterpriseRow
 from backend.lib.timeutil import end_of_day
+from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,17 @@ async def _events(
         rv.released_at,
     ).where(
         rv.version._.submission._.enterprise == enterprise_id,
-        rv.state == "released",
+        rv.state == ReviewState.RELEASED,
         rv.released_at <= as_of,
     ):
-        text = f"第 {r['n']} 版{DECISION_LABELS.get(r['decision'], r['decision'])}"
+        text = f"第 {r['n']} 版{Decision.label_of(r['decision'], '已审核')}"
         if r["grade"]:
-            text += f"（{GRADE_LABELS.get(r['grade'], r['grade'])}）"
-        tone = "good" if r["decision"] == "approve" else "bad"
+            text += f"（{Grade.label_of(r['grade'], '—')}）"
+        tone = "good" if r["decision"] == Decision.APPROVE else "bad"
         events.append(TimelineEvent(r["released_at"], codes.get(r["o"], ""), text, tone))
     for r in await Exemption.select().where(
         Exemption.enterprise == enterprise_id, Exemption.granted_at <= as_of
     ):
-        text = "认定不适用" if r["kind"] == "exempt" else "同意延期"
+        text = "认定不适用" if r["kind"] == ExemptionKind.EXEMPT else "同意延期"
         events.append(TimelineEvent(r["granted_at"], codes.get(r["obligation"], ""), text))
     return sorted(events, key=lambda e: e.at, reverse=True)

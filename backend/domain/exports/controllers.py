@@ -7,9 +7,9 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Template
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import Forbidden, NotFound
 from backend.domain.exports.reaper import reap_stale_jobs
 from backend.domain.exports.service import (
@@ -25,6 +25,7 @@ from backend.domain.exports.service import (
 from backend.lib.tasks import TaskQueue
 from backend.lib.timeutil import today
 from backend.security.audit import AuditAction, record
+from backend.security.dependencies import actor_for
 from backend.security.guards import current_user
 from backend.security.policy import Access
 from backend.settings import get_settings
@@ -108,11 +109,11 @@ class ExportController(Controller):
 
     @get("/{job_id:int}", name="exports:job", opt=EXPORT)
     async def job(
-        self, request: Request, job_id: FromPath[int], queue: NamedDependency[TaskQueue]
+        self, request: HTMXRequest, job_id: FromPath[int], queue: NamedDependency[TaskQueue]
     ) -> Template:
         await _reap(queue)
         context: dict[str, Any] = {"job": _view(await _job_or_404(job_id)), "error": ""}
-        if request.headers.get("hx-request"):
+        if request.htmx:
             return Template(template_name="exports/partials/job.html", context=context)
         context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)
         return Template(template_name="exports/page.html", context=context)

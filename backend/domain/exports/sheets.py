@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from backend.lib.timeutil import TZ
 from backend.rules.cell_status import STATUS_SHORT, Status
-from backend.rules.cohorts import COHORT_LABELS
+from backend.rules.cohorts import Cohort
 from backend.rules.scoring import ScoreOut
 
 OnRow = Callable[[int, int], None]
@@ -182,7 +182,7 @@ def build_assessment(
         sheet.write_number(r, 0, i, st.center)
         sheet.write_string(r, 1, text(e.name), st.cell)
         sheet.write_string(r, 2, text(e.credit_code), st.cell)
-        sheet.write_string(r, 3, COHORT_LABELS.get(e.cohort, text(e.cohort)), st.center)
+        sheet.write_string(r, 3, Cohort.label_of(e.cohort, "—"), st.center)
         points = {ln.code: ln for ln in res.lines}
         for col, code in enumerate(codes, start=4):
             line = points.get(code)
@@ -269,7 +269,7 @@ def build_board_sheet(path: Path | str, *, board: Any, on_row: OnRow | None = No
         r, e = header_row + i, row.enterprise
         sheet.write_number(r, 0, i, st.center)
         sheet.write_string(r, 1, text(e.name), st.cell)
-        sheet.write_string(r, 2, COHORT_LABELS.get(e.cohort, text(e.cohort)), st.center)
+        sheet.write_string(r, 2, Cohort.label_of(e.cohort, "—"), st.center)
         for col, column in enumerate(columns, start=3):
             cell = row.cells.get(column.id)
             if cell is None:

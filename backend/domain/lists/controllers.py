@@ -16,7 +16,7 @@ from backend.domain.lists.upload import upload_workbook
 from backend.domain.lists.vocabulary import load_vocabulary
 from backend.domain.shared.enterprises import get_enterprise, visible_enterprises
 from backend.lib.ids import parse_id
-from backend.rules.cohorts import COHORT_LABELS, Cohort
+from backend.rules.cohorts import Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
@@ -94,7 +94,7 @@ class ListsController(Controller):
             context={
                 "cov": data,
                 "cohort": cohort or "",
-                "cohorts": COHORT_LABELS,
+                "cohorts": {c: c.label for c in Cohort},
                 "active_menu": "lists_coverage",
             },
         )

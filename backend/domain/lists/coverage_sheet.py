@@ -7,7 +7,7 @@ import io
 import xlsxwriter
 
 from backend.domain.lists.schemas import CoverageOut
-from backend.rules.cohorts import COHORT_LABELS, Cohort
+from backend.rules.cohorts import Cohort
 from backend.rules.lists.checks import Result
 
 
@@ -26,7 +26,7 @@ def coverage_workbook(data: CoverageOut) -> bytes:
     for n, row in enumerate(data.items, start=1):
         sheet.write(n, 0, n)
         sheet.write(n, 1, row.enterprise_name)
-        sheet.write(n, 2, COHORT_LABELS[Cohort(row.cohort)])
+        sheet.write(n, 2, Cohort(row.cohort).label)
         sheet.write(n, 3, f"第 {row.version} 版" if row.version else "未导入")
         sheet.write(n, 4, Result.label_of(row.result, "—"))
         for col, domain in enumerate(data.domains, start=5):

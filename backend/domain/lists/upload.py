@@ -6,12 +6,12 @@ from __future__ import annotations
 from litestar import Request
 from litestar.exceptions import HTTPException
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import DomainError, Invalid
 from backend.domain.lists.service import ImportOutcome, import_lists
 from backend.domain.shared.uploads import receive_upload
 from backend.lib.ids import parse_id
 from backend.security.audit import AuditAction, record
+from backend.security.dependencies import actor_for
 from backend.security.guards import current_user
 from backend.security.policy import enterprise_scope
 from backend.settings import get_settings

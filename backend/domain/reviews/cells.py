@@ -10,13 +10,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.db.tables import Exemption, Obligation, Submission
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension
 from backend.domain.shared.enterprises import get_enterprise
 from backend.lib.timeutil import parse_date
 from backend.rules.cohorts import reports
 from backend.security.policy import Access
+from backend.web.dependencies import ActorDep
 
 REVIEW = {"access": Access.REVIEW}
 
@@ -65,21 +65,27 @@ class CellActionController(Controller):
 
     @post("/exempt", opt=REVIEW, status_code=200)
     async def exempt(
-        self, request: Request, enterprise_id: FromPath[int], obligation_id: FromPath[int]
+        self,
+        request: Request,
+        actor: ActorDep,
+        enterprise_id: FromPath[int],
+        obligation_id: FromPath[int],
     ) -> Template | Redirect:
         await _cell(enterprise_id, obligation_id)
         raw = await request.form()
         try:
-            await grant_exemption(
-                enterprise_id, obligation_id, str(raw.get("reason") or ""), actor_for(request)
-            )
+            await grant_exemption(enterprise_id, obligation_id, str(raw.get("reason") or ""), actor)
         except (Invalid, Conflict) as exc:
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc.message}", 422)
         return Redirect(path=f"/reviews/cells/{enterprise_id}/{obligation_id}", status_code=303)
 
     @post("/extend", opt=REVIEW, status_code=200)
     async def extend(
-        self, request: Request, enterprise_id: FromPath[int], obligation_id: FromPath[int]
+        self,
+        request: Request,
+        actor: ActorDep,
+        enterprise_id: FromPath[int],
+        obligation_id: FromPath[int],
     ) -> Template | Redirect:
         await _cell(enterprise_id, obligation_id)
         raw = await request.form()
@@ -90,7 +96,7 @@ class CellActionController(Controller):
                 obligation_id,
                 extended_to,
                 str(raw.get("reason") or ""),
-                actor_for(request),
+                actor,
             )
         except ValueError as exc:
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc}。", 422)

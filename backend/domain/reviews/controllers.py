@@ -6,10 +6,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import File, Redirect, Template
 
-from backend.domain.accounts.controllers import actor_for
-from backend.domain.board.history import DECISION_LABELS
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.pages import (
     DONE_NOTICES,
@@ -28,11 +27,11 @@ from backend.domain.reviews.service import (
 from backend.domain.submissions.reads import file_for_download, submission_detail
 from backend.lib.ids import parse_id
 from backend.lib.timeutil import parse_date
+from backend.rules.vocabulary import Decision
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
 from backend.security.policy import Access
-from backend.settings import get_settings
-from backend.storage import FileStore
+from backend.web.dependencies import ActorDep, StoreDep
 from backend.web.params import QueryInt, QueryPage
 
 REVIEW = {"access": Access.REVIEW}
@@ -57,7 +56,7 @@ class ReviewController(Controller):
     @get("/", name="reviews:queue", opt=REVIEW)
     async def queue(
         self,
-        request: Request,
+        request: HTMXRequest,
         obligation: FromQuery[str] = "",
         q: FromQuery[str] = "",
         min_days: FromQuery[str] = "",
@@ -80,7 +79,7 @@ class ReviewController(Controller):
 
     async def _queue(
         self,
-        request: Request,
+        request: HTMXRequest,
         obligation: str,
         q: str,
         min_days: str,
@@ -109,24 +108,24 @@ class ReviewController(Controller):
             **result,
             "params": params,
             "obligations": await obligation_options(),
-            "decision_labels": DECISION_LABELS,
+            "decision_labels": Decision.labels(),
             "notice": notice,
             "error": error,
             "active_menu": "reviews",
         }
-        partial = request.headers.get("hx-request") and request.headers.get("hx-target") == "queue"
+        partial = bool(request.htmx) and request.htmx.target == "queue"
         name = "reviews/_queue_table.html" if partial else "reviews/queue.html"
         return Template(template_name=name, context=context, status_code=status_code)
 
     @post("/release", opt=REVIEW, status_code=200)
-    async def release(self, request: Request) -> Template | Redirect:
+    async def release(self, request: HTMXRequest, actor: ActorDep) -> Template | Redirect:
         form = await request.form()
         ids = [i for i in (parse_id(str(v)) for v in form.getall("ids", [])) if i is not None]
         if not ids:
             return await self._queue(
                 request, "", "", "", 1, error="请先勾选要发布的草稿。", status_code=422
             )
-        released = await release_drafts(ids, actor_for(request))
+        released = await release_drafts(ids, actor)
         skipped = len(set(ids)) - released
         return Redirect(path=f"/reviews?done={released}&skipped={skipped}", status_code=303)
 
@@ -154,7 +153,7 @@ class ReviewController(Controller):
 
     @post("/{submission_id:int}", opt=REVIEW, status_code=200)
     async def submit_decision(
-        self, request: Request, submission_id: FromPath[int]
+        self, request: Request, actor: ActorDep, submission_id: FromPath[int]
     ) -> Template | Redirect:
         raw = await request.form()
         form: dict[str, Any] = {
@@ -173,7 +172,7 @@ class ReviewController(Controller):
                 reasons=form["reasons"],
                 comment=form["comment"],
                 resubmit_by=parse_date(form["resubmit_by"]),
-                actor=actor_for(request),
+                actor=actor,
                 release=release,
             )
         except ValueError as exc:  # the date's own message
@@ -196,7 +195,9 @@ class ReviewController(Controller):
         return sub
 
     @post("/{submission_id:int}/exempt", opt=REVIEW, status_code=200)
-    async def exempt(self, request: Request, submission_id: FromPath[int]) -> Template | Redirect:
+    async def exempt(
+        self, request: Request, actor: ActorDep, submission_id: FromPath[int]
+    ) -> Template | Redirect:
         sub = await self._cell_of(submission_id)
         raw = await request.form()
         try:
@@ -204,7 +205,7 @@ class ReviewController(Controller):
                 sub["enterprise_id"],
                 sub["obligation_id"],
                 str(raw.get("reason") or ""),
-                actor_for(request),
+                actor,
             )
         except (Invalid, Conflict) as exc:  # shown on the form; NotFound etc. go to web/errors
             return await self._page(
@@ -213,7 +214,9 @@ class ReviewController(Controller):
         return Redirect(path=f"/reviews/{submission_id}?done=exempt", status_code=303)
 
     @post("/{submission_id:int}/extend", opt=REVIEW, status_code=200)
-    async def extend(self, request: Request, submission_id: FromPath[int]) -> Template | Redirect:
+    async def extend(
+        self, request: Request, actor: ActorDep, submission_id: FromPath[int]
+    ) -> Template | Redirect:
         sub = await self._cell_of(submission_id)
         raw = await request.form()
         try:
@@ -223,7 +226,7 @@ class ReviewController(Controller):
                 sub["obligation_id"],
                 extended_to,
                 str(raw.get("reason") or ""),
-                actor_for(request),
+                actor,
             )
         except ValueError as exc:
             error = f"延期未办理：{exc}。"
@@ -235,14 +238,18 @@ class ReviewController(Controller):
 
     @post("/{submission_id:int}/exemptions/{exemption_id:int}/revoke", opt=REVIEW, status_code=200)
     async def revoke(
-        self, request: Request, submission_id: FromPath[int], exemption_id: FromPath[int]
+        self,
+        request: Request,
+        actor: ActorDep,
+        submission_id: FromPath[int],
+        exemption_id: FromPath[int],
     ) -> Template | Redirect:
         sub = await self._cell_of(submission_id)
         raw = await request.form()
         try:
             await revoke_exemption(
                 exemption_id,
-                actor_for(request),
+                actor,
                 reason=str(raw.get("reason") or ""),
                 enterprise_id=sub["enterprise_id"],
             )
@@ -253,9 +260,13 @@ class ReviewController(Controller):
 
     @get("/{submission_id:int}/files/{file_id:int}/preview", opt=REVIEW)
     async def preview(
-        self, request: Request, submission_id: FromPath[int], file_id: FromPath[int]
+        self,
+        request: Request,
+        actor: ActorDep,
+        store: StoreDep,
+        submission_id: FromPath[int],
+        file_id: FromPath[int],
     ) -> File:
-        store = FileStore(get_settings().storage_dir)
         found = await file_for_download(submission_id, file_id, None, store)
         if found is None:
             raise NotFound("未找到该文件。")
@@ -264,7 +275,7 @@ class ReviewController(Controller):
             raise NotFound("该类型的文件不能在浏览器中预览，请下载后查看。")
         await record(
             AuditAction.FILE_DOWNLOAD,
-            actor_for(request),
+            actor,
             entity="submission_file",
             entity_id=file_id,
             enterprise_id=row["enterprise"],

@@ -15,6 +15,7 @@ from backend.domain.reviews.notify import notify_group
 from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date
 from backend.rules.cohorts import covered_by_group, reports
+from backend.rules.vocabulary import ExemptionKind
 from backend.security.audit import Actor, AuditAction, record
 
 MAX_REASON = 1000
@@ -184,7 +185,7 @@ async def revoke_exemption(
         await Exemption.update({Exemption.revoked_at: dt.datetime.now(dt.UTC)}).where(
             Exemption.id == exemption_id
         )
-        what = "不适用认定" if row["kind"] == "exempt" else "延期"
+        what = "不适用认定" if row["kind"] == ExemptionKind.EXEMPT else "延期"
         await notify_group(
             enterprise.group_id,
             enterprise.id,

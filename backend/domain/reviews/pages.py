@@ -6,17 +6,13 @@ import json
 from typing import Any
 
 from backend.db.tables import Exemption, Obligation, Review, SubmissionVersion
-from backend.domain.board.history import (
-    DECISION_LABELS,
-    GRADE_LABELS,
-    REASON_LABELS,
-    cell_history,
-)
+from backend.domain.board.history import cell_history
 from backend.domain.errors import NotFound
 from backend.domain.lists.panel import lists_panel
-from backend.domain.reviews.service import GRADES, default_resubmit_by, released_decision
+from backend.domain.reviews.service import default_resubmit_by, released_decision
 from backend.domain.submissions.reads import submission_detail
 from backend.lib.timeutil import today
+from backend.rules.vocabulary import Decision, Grade, ReturnReason, ReviewState
 from backend.settings import get_settings
 
 PREVIEW_TYPES = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
@@ -99,7 +95,7 @@ async def review_context(
                 Review.created_at,
                 Review.reviewer.display_name.as_alias("reviewer_name"),
             )
-            .where(Review.version == version_row["id"], Review.state == "draft")
+            .where(Review.version == version_row["id"], Review.state == ReviewState.DRAFT)
             .order_by(Review.id)
         )
     mine = next((d for d in reversed(drafts) if d["reviewer"] == reviewer_id), None)
@@ -126,10 +122,10 @@ async def review_context(
         "other_drafts": [d for d in drafts if d["reviewer"] != reviewer_id],
         "exemptions": exemptions,
         "form": form,
-        "grades": {g: GRADE_LABELS[g] for g in GRADES},
-        "reason_labels": REASON_LABELS,
-        "decision_labels": DECISION_LABELS,
-        "grade_labels": GRADE_LABELS,
+        "grades": Grade.labels(),
+        "reason_labels": ReturnReason.labels(),
+        "decision_labels": Decision.labels(),
+        "grade_labels": Grade.labels(),
         "today": today(),
         "active_menu": "reviews",
         "lists": lists,

@@ -11,6 +11,7 @@ from backend.db import fastread
 from backend.db.fastread import as_utc
 from backend.db.tables import Review
 from backend.lib.timeutil import deadline_of, local_date, today
+from backend.rules.vocabulary import ReviewState
 
 _SQL = """
 SELECT v.id, v.submission, v.version_no, v.submitted_at,
@@ -124,7 +125,8 @@ async def _attach_drafts(rows: list[dict[str, Any]]) -> None:
             Review.reviewer.username.as_alias("reviewer_username"),
         )
         .where(
-            Review.version.is_in([r["version_id"] for r in rows] or [0]), Review.state == "draft"
+            Review.version.is_in([r["version_id"] for r in rows] or [0]),
+            Review.state == ReviewState.DRAFT,
         )
         .order_by(Review.id)
     )

@@ -14,24 +14,18 @@ from typing import Any
 
 from backend.db.tables import Review, Submission, SubmissionVersion
 from backend.db.transactions import engine_type, write_transaction
-from backend.domain.board.history import DECISION_LABELS, GRADE_LABELS, REASON_LABELS
 from backend.domain.errors import Conflict, NotFound
 from backend.domain.lists.panel import require_reason_to_approve
-from backend.domain.reviews.decision import (
-    GRADES,
-    NOTICE_LABELS,
-    Decision,
-    default_resubmit_by,
-    validate,
-)
+from backend.domain.reviews.decision import Decision, default_resubmit_by, validate
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension, revoke_exemption
 from backend.domain.reviews.notify import notify_group
 from backend.domain.reviews.queue import review_queue
 from backend.lib.timeutil import cn_date, today
+from backend.rules.vocabulary import Decision as Verdict
+from backend.rules.vocabulary import Grade, ReturnReason, ReviewState
 from backend.security.audit import Actor, AuditAction, record
 
 __all__ = [
-    "GRADES",
     "Decision",
     "decide",
     "default_resubmit_by",
@@ -49,7 +43,7 @@ async def released_decision(version_id: int) -> str | None:
     """The last released decision on a version, if any."""
     row = (
         await Review.select(Review.decision)
-        .where(Review.version == version_id, Review.state == "released")
+        .where(Review.version == version_id, Review.state == ReviewState.RELEASED)
         .order_by(Review.released_at, Review.id, ascending=False)
         .first()
     )
@@ -95,22 +89,22 @@ async def _check_open(target: dict[str, Any], decision: str) -> None:
     released = await released_decision(target["version_id"])
     number = target["latest_version"]
     if decision == "reopen":
-        if released != "approve":
+        if released != Verdict.APPROVE:
             raise Conflict(f"第 {number} 版尚未审核通过，不能重新打开。")
     elif released is not None:
-        label = DECISION_LABELS.get(released, released)
+        label = Verdict.label_of(released, "已审核")
         raise Conflict(f"第 {number} 版已审核（{label}），不能重复审核；请等待企业报送新版本。")
 
 
 def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
     title = (
-        f"【{NOTICE_LABELS[d.decision]}】{target['code']}（{target['due_year']}年）{target['title']}"
+        f"【{Verdict(d.decision).notice}】{target['code']}（{target['due_year']}年）{target['title']}"
         f"（第 {target['latest_version']} 版）"
     )
-    if d.decision == "approve":
-        parts = [f"审核通过，评级：{GRADE_LABELS.get(d.grade, d.grade)}"]
+    if d.decision == Verdict.APPROVE:
+        parts = [f"审核通过，评级：{Grade.label_of(d.grade, '—')}"]
     else:
-        reasons = "、".join(REASON_LABELS.get(c, c) for c in d.reasons)
+        reasons = "、".join(ReturnReason.label_of(c, "其他") for c in d.reasons)
         parts = [f"退回原因：{reasons}"] if reasons else []
     if d.comment:
         parts.append(f"审核意见：{d.comment.strip().rstrip('。；;.')}")
@@ -122,7 +116,9 @@ def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
 async def _announce(target: dict[str, Any], d: Decision, review_id: int) -> int:
     title, body = _notice(target, d)
     discarded = await Review.select(Review.id).where(
-        Review.version == target["version_id"], Review.state == "draft", Review.id != review_id
+        Review.version == target["version_id"],
+        Review.state == ReviewState.DRAFT,
+        Review.id != review_id,
     )
     if discarded:
         await Review.delete().where(Review.id.is_in([r["id"] for r in discarded]))
@@ -169,7 +165,7 @@ async def decide(
         if not release:
             await Review.delete().where(
                 Review.version == target["version_id"],
-                Review.state == "draft",
+                Review.state == ReviewState.DRAFT,
                 Review.reviewer == actor.id,
             )
         inserted = await Review.insert(
@@ -228,7 +224,7 @@ async def release_drafts(ids: Iterable[int], actor: Actor) -> int:
                 Review.version.submission.as_alias("submission_id"),
                 Review.version.version_no.as_alias("version_no"),
             )
-            .where(Review.id.is_in(wanted), Review.state == "draft")
+            .where(Review.id.is_in(wanted), Review.state == ReviewState.DRAFT)
             .order_by(Review.id)
         )
         for draft in drafts:

@@ -18,9 +18,10 @@ from backend.domain.scores.service import (
     snapshot_text,
 )
 from backend.domain.shared.enterprises import get_enterprise
+from backend.rules.vocabulary import Rating
 from backend.security.audit import Actor, AuditAction, record
 
-RATINGS = ("excellent", "good", "pass", "fail")
+RATINGS = tuple(r.value for r in Rating if r is not Rating.UNRATED)
 MAX_AMOUNT = 20.0
 
 

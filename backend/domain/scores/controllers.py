@@ -13,7 +13,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.scores import changes
 from backend.domain.scores.inputs import active_lock, programme_years, rubric_for
@@ -26,14 +25,15 @@ from backend.domain.scores.service import (
     score_for,
 )
 from backend.lib.timeutil import parse_date, today
-from backend.rules.scoring import RATING_LABELS
+from backend.rules.vocabulary import Rating
 from backend.security.guards import current_user
-from backend.security.policy import Access, Role, enterprise_scope
+from backend.security.policy import Access, Role
+from backend.web.dependencies import ActorDep, TenancyDep
 
 VIEW = {"access": Access.EXPORT}
 ADMIN = {"access": Access.ADMIN}
 GRADES = ("优秀", "良好", "合格", "不合格")
-RATING_CODES = {label: code for code, label in RATING_LABELS.items()}
+RATING_CODES = {r.label: r.value for r in Rating}
 NOTICES = {
     "ratings": "有效性评价已保存。",
     "adjusted": "加减分已登记。",
@@ -72,13 +72,6 @@ async def parse_period(year: str | None, as_of: str | None) -> Period:
         if chosen not in years:
             raise Invalid(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     return Period(programme, years, chosen, day)
-
-
-def _scope(request: Request) -> int | None:
-    try:
-        return enterprise_scope(current_user(request))
-    except PermissionError as exc:
-        raise NotFound(str(exc)) from None
 
 
 def _is_admin(request: Request) -> bool:
@@ -132,12 +125,13 @@ class ScoreController(Controller):
     async def ranking(
         self,
         request: Request,
+        tenancy: TenancyDep,
         year: FromQuery[str | None] = None,
         as_of: FromQuery[str | None] = None,
         done: FromQuery[str] = "",
     ) -> Template:
         period = await parse_period(year, as_of)
-        scores = await compute_scores(period.year, period.as_of, scope=_scope(request))
+        scores = await compute_scores(period.year, period.as_of, scope=tenancy)
         lock = await active_lock(period.programme["id"], period.year)
         counts = Counter(s.result.grade for s in scores)
         context = {
@@ -156,6 +150,7 @@ class ScoreController(Controller):
     async def _detail(
         self,
         request: Request,
+        tenancy: int | None,
         enterprise_id: int,
         period: Period,
         *,
@@ -163,7 +158,7 @@ class ScoreController(Controller):
         error: str = "",
         form: AdjustmentForm | None = None,
     ) -> Template:
-        found = await score_for(enterprise_id, period.year, period.as_of, scope=_scope(request))
+        found = await score_for(enterprise_id, period.year, period.as_of, scope=tenancy)
         if found is None:
             raise NotFound("未找到该企业的得分（仅对集团计分）。")
         lock = await active_lock(period.programme["id"], period.year)
@@ -174,7 +169,7 @@ class ScoreController(Controller):
             "s": found,
             "lock": lock,
             "dimensions": list(zip(dimensions.items(), current, strict=False)),
-            "rating_labels": {k: v for k, v in RATING_LABELS.items() if k},
+            "rating_labels": {r.value: r.label for r in Rating if r is not Rating.UNRATED},
             "is_admin": _is_admin(request),
             "notice": notice,
             "error": error,
@@ -188,17 +183,25 @@ class ScoreController(Controller):
     async def detail(
         self,
         request: Request,
+        tenancy: TenancyDep,
         enterprise_id: FromPath[int],
         year: FromQuery[str | None] = None,
         as_of: FromQuery[str | None] = None,
         done: FromQuery[str] = "",
     ) -> Template:
         period = await parse_period(year, as_of)
-        return await self._detail(request, enterprise_id, period, notice=NOTICES.get(done, ""))
+        return await self._detail(
+            request, tenancy, enterprise_id, period, notice=NOTICES.get(done, "")
+        )
 
     @post("/{enterprise_id:int}/ratings", opt=ADMIN, status_code=200)
     async def ratings(
-        self, request: Request, enterprise_id: FromPath[int], data: URLEncodedBody[RatingForm]
+        self,
+        request: Request,
+        tenancy: TenancyDep,
+        actor: ActorDep,
+        enterprise_id: FromPath[int],
+        data: URLEncodedBody[RatingForm],
     ) -> Template | Redirect:
         period = await parse_period(data.year, data.as_of)
         values = {
@@ -208,14 +211,19 @@ class ScoreController(Controller):
             "effectiveness": data.effectiveness,
         }
         try:
-            await changes.set_ratings(enterprise_id, period.year, values, actor_for(request))
+            await changes.set_ratings(enterprise_id, period.year, values, actor)
         except ScoreError as exc:
-            return await self._detail(request, enterprise_id, period, error=str(exc))
+            return await self._detail(request, tenancy, enterprise_id, period, error=str(exc))
         return _back(enterprise_id, period.year, period.as_of.isoformat(), "ratings")
 
     @post("/{enterprise_id:int}/adjustments", opt=ADMIN, status_code=200)
     async def adjust(
-        self, request: Request, enterprise_id: FromPath[int], data: URLEncodedBody[AdjustmentForm]
+        self,
+        request: Request,
+        tenancy: TenancyDep,
+        actor: ActorDep,
+        enterprise_id: FromPath[int],
+        data: URLEncodedBody[AdjustmentForm],
     ) -> Template | Redirect:
         period = await parse_period(data.year, data.as_of)
         try:
@@ -223,42 +231,48 @@ class ScoreController(Controller):
                 amount = float(data.amount.strip().replace("−", "-").replace("＋", "+"))
             except ValueError:
                 raise ScoreError(f"分值应为数字，收到“{data.amount}”。") from None
-            await changes.add_adjustment(
-                enterprise_id, period.year, amount, data.reason, actor_for(request)
-            )
+            await changes.add_adjustment(enterprise_id, period.year, amount, data.reason, actor)
         except ScoreError as exc:
-            return await self._detail(request, enterprise_id, period, error=str(exc), form=data)
+            return await self._detail(
+                request, tenancy, enterprise_id, period, error=str(exc), form=data
+            )
         return _back(enterprise_id, period.year, period.as_of.isoformat(), "adjusted")
 
     @post("/{enterprise_id:int}/adjustments/{adjustment_id:int}/revoke", opt=ADMIN, status_code=200)
     async def revoke(
         self,
         request: Request,
+        tenancy: TenancyDep,
+        actor: ActorDep,
         enterprise_id: FromPath[int],
         adjustment_id: FromPath[int],
         data: URLEncodedBody[LockForm],
     ) -> Template | Redirect:
         period = await parse_period(data.year, data.as_of)
         try:
-            await changes.revoke_adjustment(adjustment_id, actor_for(request), data.reason)
+            await changes.revoke_adjustment(adjustment_id, actor, data.reason)
         except ScoreError as exc:
-            return await self._detail(request, enterprise_id, period, error=str(exc))
+            return await self._detail(request, tenancy, enterprise_id, period, error=str(exc))
         return _back(enterprise_id, period.year, period.as_of.isoformat(), "revoked")
 
     @post("/lock", opt=ADMIN, status_code=200)
-    async def lock(self, request: Request, data: URLEncodedBody[LockForm]) -> Redirect:
+    async def lock(
+        self, request: Request, actor: ActorDep, data: URLEncodedBody[LockForm]
+    ) -> Redirect:
         period = await parse_period(data.year, data.as_of)
         try:
-            await changes.lock_year(period.year, period.as_of, actor_for(request))
+            await changes.lock_year(period.year, period.as_of, actor)
         except ScoreError as exc:
             raise Invalid(str(exc)) from None
         return _back(None, period.year, period.as_of.isoformat(), "locked")
 
     @post("/unlock", opt=ADMIN, status_code=200)
-    async def unlock(self, request: Request, data: URLEncodedBody[LockForm]) -> Redirect:
+    async def unlock(
+        self, request: Request, actor: ActorDep, data: URLEncodedBody[LockForm]
+    ) -> Redirect:
         period = await parse_period(data.year, data.as_of)
         try:
-            await changes.unlock_year(period.year, actor_for(request), data.reason)
+            await changes.unlock_year(period.year, actor, data.reason)
         except ScoreError as exc:
             raise Invalid(str(exc)) from None
         return _back(None, period.year, period.as_of.isoformat(), "unlocked")
@@ -272,13 +286,14 @@ class ScoreApiController(Controller):
     async def scores(
         self,
         request: Request,
+        tenancy: TenancyDep,
         year: FromQuery[str | None] = None,
         as_of: FromQuery[str | None] = None,
     ) -> ScoresOut:
         """year: a year of the programme (default: the as-of year, within the programme);
         as_of: YYYY-MM-DD (default today, Asia/Shanghai). A locked year returns its snapshot."""
         period = await parse_period(year, as_of)
-        scores = await compute_scores(period.year, period.as_of, scope=_scope(request))
+        scores = await compute_scores(period.year, period.as_of, scope=tenancy)
         lock = await active_lock(period.programme["id"], period.year)
         return ScoresOut(
             items=msgspec.convert([breakdown_json(s) for s in scores], list[EnterpriseScoreOut]),

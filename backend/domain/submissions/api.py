@@ -11,7 +11,6 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import File
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import DomainError, Invalid, NotFound
 from backend.domain.shared.uploads import receive_upload
 from backend.domain.submissions.reads import file_for_download
@@ -20,10 +19,9 @@ from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionO
 from backend.domain.submissions.service import NewVersion, create_version
 from backend.lib.ids import MAX_ID
 from backend.security.audit import AuditAction, record
-from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
 from backend.settings import get_settings
-from backend.storage import FileStore
+from backend.web.dependencies import ActorDep, StoreDep, TenancyDep
 from backend.web.openapi import field, file_field, form, multipart_operation
 
 # Litestar's own limit is only a backstop: receive_upload enforces MAX_UPLOAD_MB while streaming.
@@ -89,31 +87,31 @@ class SubmissionApiController(Controller):
         status_code=201,
         operation_class=multipart_operation(UPLOAD_FORM),
     )
-    async def create(self, request: Request) -> CreatedSubmissionOut:
+    async def create(
+        self, request: Request, actor: ActorDep, store: StoreDep, tenancy: TenancyDep
+    ) -> CreatedSubmissionOut:
         """multipart/form-data: enterprise_id, obligation_id, year (annual obligations), note,
         doc_no (发文字号), doc_on (YYYY-MM-DD), not_secret=1 (不涉密声明), and one or more
         `files`. Browsers must send X-CSRFToken; bearer clients need not."""
         settings = get_settings()
-        store = FileStore(settings.storage_dir)
         try:
             form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
         except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
             reason = exc.message if isinstance(exc, DomainError) else exc.detail
             await record(
                 AuditAction.UPLOAD_REFUSED,
-                actor_for(request),
+                actor,
                 entity="submission",
                 changes={"status": exc.status_code, "reason": reason},
             )
             raise
         try:
             new = parse_new_version(form.fields)
-            user = current_user(request)
             created = await create_version(
                 new,
                 form.files,
-                actor=actor_for(request),
-                scope=enterprise_scope(user),
+                actor=actor,
+                scope=tenancy,
                 store=store,
             )
             return msgspec.convert(created, CreatedSubmissionOut)
@@ -126,8 +124,10 @@ class SubmissionApiController(Controller):
         summary="报送详情",
         opt={"access": Access.BOARD},
     )
-    async def detail(self, request: Request, submission_id: FromPath[int]) -> SubmissionOut:
-        found = await load_detail(submission_id, enterprise_scope(current_user(request)))
+    async def detail(
+        self, request: Request, tenancy: TenancyDep, submission_id: FromPath[int]
+    ) -> SubmissionOut:
+        found = await load_detail(submission_id, tenancy)
         if found is None:
             raise NotFound("未找到该报送。")
         return msgspec.convert(found, SubmissionOut)
@@ -139,17 +139,21 @@ class SubmissionApiController(Controller):
         opt={"access": Access.BOARD},
     )
     async def download(
-        self, request: Request, submission_id: FromPath[int], file_id: FromPath[int]
+        self,
+        request: Request,
+        actor: ActorDep,
+        store: StoreDep,
+        tenancy: TenancyDep,
+        submission_id: FromPath[int],
+        file_id: FromPath[int],
     ) -> File:
-        store = FileStore(get_settings().storage_dir)
-        user = current_user(request)
-        found = await file_for_download(submission_id, file_id, enterprise_scope(user), store)
+        found = await file_for_download(submission_id, file_id, tenancy, store)
         if found is None:
             raise NotFound("未找到该文件。")
         path, row = found
         await record(
             AuditAction.FILE_DOWNLOAD,
-            actor_for(request),
+            actor,
             entity="submission_file",
             entity_id=file_id,
             enterprise_id=row["enterprise"],

@@ -8,6 +8,7 @@ from typing import Any
 
 from backend.db.tables import Review, Submission, SubmissionFile, SubmissionVersion
 from backend.domain.shared.enterprises import get_enterprise
+from backend.rules.vocabulary import ReviewState
 from backend.storage import FileStore
 
 
@@ -53,7 +54,7 @@ async def submission_detail(submission_id: int, scope: int | None) -> dict[str, 
             Review.resubmit_by,
             Review.released_at,
         )
-        .where(Review.version.is_in(ids), Review.state == "released")
+        .where(Review.version.is_in(ids), Review.state == ReviewState.RELEASED)
         .order_by(Review.released_at)
     )
     number_of = {v["id"]: v["version_no"] for v in versions}

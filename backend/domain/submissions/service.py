@@ -25,6 +25,7 @@ from backend.domain.shared.enterprises import get_enterprise
 from backend.domain.shared.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports
 from backend.rules.doc_numbers import normalize_doc_no
+from backend.rules.vocabulary import Decision, ExemptionKind, ReviewState
 from backend.security.audit import Actor, AuditAction, record
 from backend.storage import FileStore
 
@@ -54,7 +55,7 @@ async def latest_decision(submission_id: int) -> str | None:
         .where(
             Review.version.submission == submission_id,
             Review.version.version_no == latest["latest_version"],
-            Review.state == "released",
+            Review.state == ReviewState.RELEASED,
         )
         .order_by(Review.released_at, ascending=False)
         .first()
@@ -85,7 +86,7 @@ async def _validate(new: NewVersion, scope: int | None) -> dict[str, Any]:
     exempt = await Exemption.exists().where(
         Exemption.enterprise == new.enterprise_id,
         Exemption.obligation == new.obligation_id,
-        Exemption.kind == "exempt",
+        Exemption.kind == ExemptionKind.EXEMPT,
         Exemption.revoked_at.is_null(),
     )
     if exempt:
@@ -147,7 +148,7 @@ async def _write(
             submission_id, number = created[0]["id"], 1
         else:
             submission_id, number = row["id"], row["latest_version"] + 1
-            if await latest_decision(submission_id) == "approve":
+            if await latest_decision(submission_id) == Decision.APPROVE:
                 raise Conflict("该项已审核通过；如需修改，请联系国资委重新打开。")
         version = await SubmissionVersion.insert(
             SubmissionVersion(

@@ -3,15 +3,16 @@ change or an upload. Uploads themselves go to the submissions API."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from backend.domain.board.params import parse_board_query
 from backend.domain.errors import Forbidden
 from backend.domain.workspace.service import build_workspace
-from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
 from backend.settings import get_settings
+from backend.web.dependencies import TenancyDep
 
 LIST_TARGET = "workspace-items"
 
@@ -21,9 +22,8 @@ class WorkspaceController(Controller):
     include_in_schema = False
 
     @get("/", name="workspace:page", opt={"access": Access.SUBMIT})
-    async def page(self, request: Request) -> Template:
-        user = current_user(request)
-        group_id = enterprise_scope(user)
+    async def page(self, request: HTMXRequest, tenancy: TenancyDep) -> Template:
+        group_id = tenancy
         if group_id is None:  # Access.SUBMIT admits enterprise roles only; never SASAC-wide
             raise Forbidden("您没有权限执行此操作。")
         year = request.query_params.get("year")
@@ -32,6 +32,6 @@ class WorkspaceController(Controller):
             group_id, query.as_of, query.year, get_settings().due_soon_workdays
         )
         context = {"ws": workspace, "list_target": LIST_TARGET}
-        if request.headers.get("hx-request") and request.headers.get("hx-target") == LIST_TARGET:
+        if request.htmx and request.htmx.target == LIST_TARGET:
             return Template(template_name="workspace/partials/items.html", context=context)
         return Template(template_name="workspace/page.html", context=context)

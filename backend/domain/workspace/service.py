@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.db.tables import Obligation, Review
-from backend.domain.board.history import DECISION_LABELS, REASON_LABELS
 from backend.domain.board.service import BoardQuery, Column, build_board
 from backend.domain.shared.enterprises import EnterpriseRow
 from backend.rules.cell_status import CellState, Status
+from backend.rules.vocabulary import Decision, ReturnReason, ReviewState
 
 # Urgency: a lower rank comes first; ranks from DONE_RANK on are folded under 已完成.
 RANKS: dict[Status, int] = {
@@ -164,20 +164,20 @@ async def return_notes(enterprise_id: int, obligation_ids: list[int]) -> dict[in
         .where(
             submission.enterprise == enterprise_id,
             submission.obligation.is_in(obligation_ids),
-            Review.state == "released",
+            Review.state == ReviewState.RELEASED,
         )
         .order_by(Review.released_at)
     )
     notes: dict[int, ReturnNote] = {}
     for r in rows:
-        if r["version_no"] != r["latest"] or r["decision"] == "approve":
+        if r["version_no"] != r["latest"] or r["decision"] == Decision.APPROVE:
             continue
         raw = r["reasons"]
         codes = json.loads(raw) if isinstance(raw, str) else list(raw or [])
         notes[r["obligation"]] = ReturnNote(
             version=r["version_no"],
-            decision=DECISION_LABELS.get(r["decision"], r["decision"]),
-            reasons=[REASON_LABELS.get(c, c) for c in codes],
+            decision=Decision.label_of(r["decision"], "已审核"),
+            reasons=[ReturnReason.label_of(c, "其他") for c in codes],
             comment=r["remark"] or "",
             resubmit_by=r["resubmit_by"],
             released_at=r["released_at"],

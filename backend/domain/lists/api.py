@@ -20,7 +20,8 @@ from backend.lib.ids import parse_id
 from backend.rules.cohorts import Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
+from backend.web.dependencies import ActorDep, StoreDep, TenancyDep
 from backend.web.openapi import field, file_field, form, multipart_operation
 
 BODY_LIMIT = 4 * 1024 * 1024 * 1024  # receive_upload enforces MAX_UPLOAD_MB while streaming
@@ -88,11 +89,24 @@ class ListsApiController(Controller):
         status_code=201,
         operation_class=multipart_operation(UPLOAD_FORM),
     )
-    async def create(self, request: Request, dry_run: FromQuery[str] = "") -> Response[s.ImportOut]:
+    async def create(
+        self,
+        request: Request,
+        actor: ActorDep,
+        tenancy: TenancyDep,
+        store: StoreDep,
+        dry_run: FromQuery[str] = "",
+    ) -> Response[s.ImportOut]:
         """multipart/form-data: `file` (the filled template), `enterprise_id` (default: the
         account's enterprise). Answers 201 with the new version, 200 for a dry run, 422 with
         every error by sheet, row and column (nothing stored). Browsers send X-CSRFToken."""
-        outcome = await upload_workbook(request, dry_run=dry_run.lower() in TRUE or None)
+        outcome = await upload_workbook(
+            request,
+            actor=actor,
+            tenancy=tenancy,
+            store=store,
+            dry_run=dry_run.lower() in TRUE or None,
+        )
         status = 422 if outcome.errors else 201 if outcome.version else 200
         return Response(import_out(outcome), status_code=status)
 
@@ -105,10 +119,11 @@ class ListsApiController(Controller):
     async def latest(
         self,
         request: Request,
+        tenancy: TenancyDep,
         enterprise_id: FromQuery[str | None] = None,
     ) -> s.ListsOut:
         user = current_user(request)
-        scope = enterprise_scope(user)
+        scope = tenancy
         target = _positive(enterprise_id, "企业编号（enterprise_id）") or (
             user.enterprise_id if user else None
         )

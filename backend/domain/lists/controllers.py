@@ -7,7 +7,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from backend.domain.accounts.controllers import actor_for
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.api import BODY_LIMIT, XLSX, import_out, template_response
 from backend.domain.lists.coverage_sheet import coverage_workbook
@@ -20,7 +19,8 @@ from backend.rules.cohorts import Cohort
 from backend.rules.lists.model import RiskLevel
 from backend.security.audit import AuditAction, record
 from backend.security.guards import current_user
-from backend.security.policy import Access, enterprise_scope
+from backend.security.policy import Access
+from backend.web.dependencies import ActorDep, StoreDep, TenancyDep
 
 
 def _int(raw: str | None, label: str) -> int | None:
@@ -43,9 +43,11 @@ class ListsController(Controller):
     include_in_schema = False
 
     @get("/", name="lists:page", opt={"access": Access.BOARD})
-    async def page(self, request: Request, enterprise_id: FromQuery[str | None] = None) -> Response:
+    async def page(
+        self, request: Request, tenancy: TenancyDep, enterprise_id: FromQuery[str | None] = None
+    ) -> Response:
         user = current_user(request)
-        scope = enterprise_scope(user)
+        scope = tenancy
         chosen = _int(enterprise_id, "企业编号")
         if scope is None and chosen is None:  # SASAC: start from the coverage view
             return Redirect("/lists/coverage")
@@ -76,8 +78,10 @@ class ListsController(Controller):
         request_max_body_size=BODY_LIMIT,
         status_code=200,
     )
-    async def upload(self, request: Request) -> Template:
-        outcome = await upload_workbook(request)
+    async def upload(
+        self, request: Request, actor: ActorDep, tenancy: TenancyDep, store: StoreDep
+    ) -> Template:
+        outcome = await upload_workbook(request, actor=actor, tenancy=tenancy, store=store)
         return Template(
             template_name="lists/partials/result.html", context={"result": import_out(outcome)}
         )
@@ -101,12 +105,12 @@ class ListsController(Controller):
 
     @get("/coverage.xlsx", name="lists:coverage_xlsx", opt={"access": Access.EXPORT})
     async def coverage_xlsx(
-        self, request: Request, cohort: FromQuery[str | None] = None
+        self, actor: ActorDep, cohort: FromQuery[str | None] = None
     ) -> Response[bytes]:
         data = await coverage(_cohort(cohort))
         await record(
             AuditAction.EXPORT,
-            actor_for(request),
+            actor,
             entity="lists_coverage",
             changes={"cohort": cohort or "", "rows": data.total},
         )

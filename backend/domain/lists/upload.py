@@ -10,29 +10,31 @@ from backend.domain.errors import DomainError, Invalid
 from backend.domain.lists.service import ImportOutcome, import_lists
 from backend.domain.shared.uploads import receive_upload
 from backend.lib.ids import parse_id
-from backend.security.audit import AuditAction, record
-from backend.security.dependencies import actor_for
-from backend.security.guards import current_user
-from backend.security.policy import enterprise_scope
+from backend.security.audit import Actor, AuditAction, record
 from backend.settings import get_settings
 from backend.storage import FileStore
 
 TRUE = {"1", "true", "on", "yes"}
 
 
-async def upload_workbook(request: Request, *, dry_run: bool | None = None) -> ImportOutcome:
+async def upload_workbook(
+    request: Request,
+    *,
+    actor: Actor,
+    tenancy: int | None,
+    store: FileStore,
+    dry_run: bool | None = None,
+) -> ImportOutcome:
     """multipart: `file` (the workbook), optional `enterprise_id` (default: the account's own
     enterprise), optional `dry_run=1`. Nothing is kept when the workbook has errors."""
     settings = get_settings()
-    store = FileStore(settings.storage_dir)
-    user = current_user(request)
     try:
         form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
     except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
         reason = exc.message if isinstance(exc, DomainError) else exc.detail
         await record(
             AuditAction.UPLOAD_REFUSED,
-            actor_for(request),
+            actor,
             entity="list_version",
             changes={"status": exc.status_code, "reason": reason},
         )
@@ -46,7 +48,7 @@ async def upload_workbook(request: Request, *, dry_run: bool | None = None) -> I
         raw_id = form.fields.get("enterprise_id", "").strip()
         if raw_id and parse_id(raw_id) is None:
             raise Invalid("企业编号（enterprise_id）应为正整数。")
-        enterprise_id = parse_id(raw_id) if raw_id else (user.enterprise_id if user else None)
+        enterprise_id = parse_id(raw_id) if raw_id else actor.enterprise_id
         if enterprise_id is None:
             raise Invalid("缺少企业编号（enterprise_id）。")
         if dry_run is None:
@@ -56,8 +58,8 @@ async def upload_workbook(request: Request, *, dry_run: bool | None = None) -> I
             incoming.temp_path,
             source_name=incoming.original_name,
             sha256=incoming.sha256,
-            actor=actor_for(request),
-            scope=enterprise_scope(user),
+            actor=actor,
+            scope=tenancy,
             store=store,
             dry_run=dry_run,
         )

@@ -1,0 +1,112 @@
+"""Which reminder is due for one cell at an instant, as a pure function of its status.
+
+The scan is driven by state, not by the clock hitting a minute: at any instant a cell has at
+most one current step — the latest one whose day has come. A scan after downtime therefore
+sends that step once, never the stale "10 working days left" it missed, and the ledger's
+unique key makes a step happen once however often the scan runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from backend.lib.labels import LabelledEnum
+from backend.lib.timeutil import deadline_of, local_date
+from backend.rules.cell_status import CellState, Status
+from backend.rules.workdays import add_workdays, subtract_workdays, workdays_between
+
+
+class ReminderKind(LabelledEnum):
+    BEFORE_DUE = "before_due", "到期提醒"
+    OVERDUE = "overdue", "逾期提醒"
+    BEFORE_RESUBMIT = "before_resubmit", "退回修改提醒"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPolicy:
+    """Working-day offsets; the programme file carries them under "reminders"."""
+
+    before_due: tuple[int, ...] = (10, 5, 1)
+    overdue_first: int = 1  # the first working day after the due date
+    overdue_every: int = 5  # then every so many working days while still overdue
+    before_resubmit: tuple[int, ...] = (2,)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> ReminderPolicy:
+        """The policy from the programme file's "reminders" block (defaults where missing)."""
+        if not data:
+            return cls()
+        default = cls()
+        policy = cls(
+            before_due=tuple(sorted({int(n) for n in data.get("before_due_workdays", [])}))
+            or default.before_due,
+            overdue_first=int(data.get("overdue_first_workday", default.overdue_first)),
+            overdue_every=int(data.get("overdue_every_workdays", default.overdue_every)),
+            before_resubmit=tuple(
+                sorted({int(n) for n in data.get("before_resubmit_workdays", [])})
+            )
+            or default.before_resubmit,
+        )
+        if min(policy.before_due + policy.before_resubmit) < 1 or policy.overdue_first < 1:
+            raise ValueError("提醒的工作日数须为正整数。")
+        if policy.overdue_every < 1:
+            raise ValueError("逾期后重复提醒的间隔须为正整数个工作日。")
+        return policy
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderStep:
+    kind: ReminderKind
+    offset: int  # working days before the target (before_*) or after the due date (overdue)
+    target_on: dt.date  # the due date, or the resubmission deadline
+    fires_on: dt.date  # the working day the step falls on
+    version_no: int = 0  # the returned version a resubmission reminder is about
+
+
+def _latest_before(
+    kind: ReminderKind, target: dt.date, offsets: tuple[int, ...], today: dt.date, version: int
+) -> ReminderStep | None:
+    # The smallest offset whose day has come is the latest step; earlier ones are stale.
+    for offset in sorted(offsets):
+        fires_on = subtract_workdays(target, offset)
+        if fires_on <= today:
+            return ReminderStep(kind, offset, target, fires_on, version)
+    return None
+
+
+def _overdue_step(due_on: dt.date, today: dt.date, policy: ReminderPolicy) -> ReminderStep | None:
+    elapsed = workdays_between(due_on, today)  # working days after the due date, up to today
+    if elapsed < policy.overdue_first:
+        return None  # overdue since a weekend or holiday: the notice waits for a working day
+    repeats = (elapsed - policy.overdue_first) // policy.overdue_every
+    offset = policy.overdue_first + repeats * policy.overdue_every
+    return ReminderStep(ReminderKind.OVERDUE, offset, due_on, add_workdays(due_on, offset))
+
+
+def due_step(
+    state: CellState,
+    as_of: dt.datetime,
+    policy: ReminderPolicy,
+    resubmit_by: dt.date | None = None,
+) -> ReminderStep | None:
+    """The one reminder step current for a cell in `state` at `as_of`, or None.
+
+    Nothing is owed once a version is in (submitted, approved) or the cell is exempt; a
+    returned version is chased only before its resubmission deadline, if it has one."""
+    today = local_date(as_of)
+    if state.status in (Status.NOT_DUE, Status.DUE_SOON):
+        return _latest_before(ReminderKind.BEFORE_DUE, state.due_on, policy.before_due, today, 0)
+    if state.status is Status.OVERDUE:
+        return _overdue_step(state.due_on, today, policy)
+    if state.status is Status.RETURNED and resubmit_by is not None:
+        if as_of > deadline_of(resubmit_by):
+            return None
+        return _latest_before(
+            ReminderKind.BEFORE_RESUBMIT,
+            resubmit_by,
+            policy.before_resubmit,
+            today,
+            state.version_no,
+        )
+    return None

@@ -5,6 +5,7 @@ from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
+from backend.db.tables.reminders import ReminderLog
 from backend.db.tables.scores import (
     EffectivenessRating,
     ExportJob,
@@ -55,6 +56,7 @@ ALL_TABLES = (
     ListExemption,
     MfaFactor,
     MfaRecoveryCode,
+    ReminderLog,
 )
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "PasswordHistory",
     "Programme",
     "ReferenceItem",
+    "ReminderLog",
     "Review",
     "ScoreAdjustment",
     "ScoreLock",

@@ -28,6 +28,7 @@ class Programme(Table, tablename="programme"):
     period_end = Date()
     phases = JSON(default="[]")
     source_sha256 = Varchar(length=64, default="")
+    reminder_policy = JSON(default="{}")  # the file's "reminders" block (rules/reminders.py)
     loaded_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -17,6 +17,7 @@ from piccolo.columns import Column
 
 from backend.db.tables import Obligation, Programme, ReferenceItem
 from backend.db.transactions import write_transaction
+from backend.rules.reminders import ReminderPolicy
 
 REFERENCE_KINDS = ("focus_domains", "key_links", "key_personnel", "key_tasks", "defence_lines")
 
@@ -71,6 +72,16 @@ def expand_obligations(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _reminder_policy(data: dict[str, Any]) -> dict[str, Any]:
+    """The file's "reminders" block, checked now so a bad offset fails the load, not the scan."""
+    block = data.get("reminders") or {}
+    try:
+        ReminderPolicy.from_data(block)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"工作方案 {data['code']} 的提醒设置有误：{exc}") from exc
+    return dict(block)
+
+
 def phase_of(day: dt.date, phases: list[dict[str, Any]]) -> str:
     for phase in phases:
         if dt.date.fromisoformat(phase["start"]) <= day <= dt.date.fromisoformat(phase["end"]):
@@ -96,6 +107,7 @@ async def load_programme_file(path: Path) -> LoadResult:
         Programme.period_end: dt.date.fromisoformat(data["period_end"]),
         Programme.phases: json.dumps(data.get("phases", []), ensure_ascii=False),
         Programme.source_sha256: digest,
+        Programme.reminder_policy: json.dumps(_reminder_policy(data)),
     }
     rows = expand_obligations(data)
     async with write_transaction():

@@ -1,0 +1,41 @@
+"""The reminder ledger: one row per reminder step and recipient, written exactly once.
+
+`dedupe_key` spells the unique key (enterprise, obligation occurrence and its target date,
+kind, offset, returned version, recipient) in one column, so a plain unique constraint holds
+it on every engine and `ON CONFLICT DO NOTHING` makes a repeated or concurrent scan a no-op."""
+
+from piccolo.columns import Date, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+
+from backend.db.tables.accounts import Account, Notification
+from backend.db.tables.base import Table
+from backend.db.tables.enterprises import Enterprise
+from backend.db.tables.programmes import Obligation
+from backend.rules.reminders import ReminderKind
+
+
+class ReminderLog(Table, tablename="reminder_log"):
+    dedupe_key = Varchar(length=160, unique=True)
+    enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, index=True)
+    obligation = ForeignKey(references=Obligation, on_delete=OnDelete.restrict, index=True)
+    recipient = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20, choices=ReminderKind)
+    step = Integer()  # the offset in working days ("offset" is an SQL keyword)
+    target_on = Date()  # the due date or resubmission deadline the step counts from
+    fires_on = Date()  # the working day the step fell on
+    version_no = Integer(default=0)  # the returned version, for resubmission reminders
+    notification = ForeignKey(references=Notification, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+def dedupe_key(
+    enterprise: int,
+    obligation: int,
+    kind: str,
+    step: int,
+    target_on: object,
+    version_no: int,
+    recipient: int,
+) -> str:
+    return f"{enterprise}:{obligation}:{target_on}:{kind}:{step}:{version_no}:{recipient}"

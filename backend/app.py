@@ -36,6 +36,7 @@ from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
 from backend.domain.reviews.controllers import ReviewController
@@ -148,7 +149,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[access_guard],
         middleware=middleware,
         before_send=[security_headers_hook(settings)],
-        lifespan=[db_lifespan, queue_lifespan(settings.redis_url), memory_lifespan, store_sweeper],
+        lifespan=[
+            db_lifespan,
+            queue_lifespan(settings.redis_url),
+            memory_lifespan,
+            store_sweeper,
+            reminder_scheduler,
+        ],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
             version="0.1.0",

@@ -138,6 +138,7 @@ def worker() -> None:
 def _register() -> None:
     from backend.cli_admin import export, import_group, users
     from backend.cli_audit import audit
+    from backend.cli_remind import remind
     from backend.cli_store import store
 
     main.add_command(users)
@@ -145,6 +146,7 @@ def _register() -> None:
     main.add_command(audit)
     main.add_command(import_group)
     main.add_command(store)
+    main.add_command(remind)
 
     from backend.domain.lists.cli import lists_group
 

@@ -116,6 +116,8 @@ class Settings:
     # A second factor (TOTP) for SASAC roles and the auditor: on by default in production.
     require_mfa: bool = False
     mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
+    # Without Redis the web process runs the hourly reminder scan itself (off in tests).
+    reminder_scan_in_process: bool = True
 
     @property
     def is_postgres(self) -> bool:
@@ -188,6 +190,7 @@ class Settings:
             allowed_hosts=tuple(h.lower() for h in _env_list("HEGUI_ALLOWED_HOSTS")),
             trusted_proxies=_env_list("HEGUI_TRUSTED_PROXIES"),
             debug_requested=_env_bool("HEGUI_DEBUG"),
+            reminder_scan_in_process=_env_bool("HEGUI_REMINDER_SCAN", True),
         )
 
 

@@ -9,6 +9,7 @@ from arq import cron
 from arq.connections import RedisSettings
 
 from backend.domain.exports.reaper import reap_stale_jobs
+from backend.domain.reminders.runner import scan_reminders_job
 from backend.settings import get_settings
 from backend.storage_sweep import sweep_store_job
 from tasks.jobs import FUNCTIONS, scan_overdue
@@ -40,6 +41,8 @@ class WorkerSettings:
         cron(scan_overdue, hour={1}, minute={5}),
         cron(sweep_store_job, hour={3}, minute={20}),  # crash leftovers (storage_sweep.py)
         cron(reap_jobs, second={30}, unique=True, run_at_startup=False),
+        # Hourly and at start-up (catching up after downtime); the ledger makes repeats no-ops.
+        cron(scan_reminders_job, minute={7}, unique=True, run_at_startup=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -15,6 +15,8 @@ _VAR = Path(tempfile.mkdtemp(prefix="hegui-test-"))
 os.environ["HEGUI_VAR_DIR"] = str(_VAR)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.pop("HEGUI_ALLOW_REMOTE", None)
+# A reminder scan at start-up would add messages to tests that count them; tests scan by hand.
+os.environ.setdefault("HEGUI_REMINDER_SCAN", "0")
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402

@@ -59,3 +59,19 @@ def test_lists_template_and_check_from_the_shell(tmp_path: Path) -> None:
     good = hegui("lists", "check", str(filled), var_dir=tmp_path)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "风险事项 16 项" in good.stdout and "【通过】重点领域覆盖" in good.stdout
+
+
+def test_remind_scan_from_the_shell_sends_once(tmp_path: Path) -> None:
+    assert hegui("seed", "--demo", var_dir=tmp_path).returncode == 0
+    dry = hegui("remind", "scan", "--as-of", "2024-12-30T09:00", "--dry-run", var_dir=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert "截至 2024年12月30日 09:00：将发送" in dry.stdout
+    assert "到期提醒｜" in dry.stdout and "距报送截止还有 1 个工作日" in dry.stdout
+    sent = hegui("remind", "scan", "--as-of", "2024-12-30T09:00", var_dir=tmp_path)
+    assert sent.returncode == 0, sent.stderr
+    # the dry run listed exactly what the real run then sent
+    assert sent.stdout.replace("已发送", "将发送") == dry.stdout
+    again = hegui("remind", "scan", "--as-of", "2024-12-30T10:00", var_dir=tmp_path)
+    assert "没有需要发送的新提醒" in again.stdout
+    bad = hegui("remind", "scan", "--as-of", "2024-13-30T09:00", var_dir=tmp_path)
+    assert bad.returncode == 2 and "不是有效的时间" in bad.stderr and "Error" not in bad.stderr

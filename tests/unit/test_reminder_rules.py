@@ -84,9 +84,7 @@ def test_a_returned_version_is_reminded_before_its_resubmission_deadline() -> No
 
 
 def test_policy_from_the_programme_file() -> None:
-    policy = ReminderPolicy.from_data(
-        {"before_due_workdays": [3, 7], "overdue_every_workdays": 2}
-    )
+    policy = ReminderPolicy.from_data({"before_due_workdays": [3, 7], "overdue_every_workdays": 2})
     assert policy.before_due == (3, 7) and policy.overdue_every == 2
     assert ReminderPolicy.from_data(None) == ReminderPolicy()
     with pytest.raises(ValueError, match="正整数"):

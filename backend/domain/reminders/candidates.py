@@ -42,15 +42,13 @@ async def _recipients_by_group() -> dict[int, list[int]]:
 async def _resubmit_deadlines(as_of: dt.datetime) -> dict[tuple[int, int, int], dt.date]:
     """(enterprise, obligation, version) → the resubmission deadline of its latest return."""
     found: dict[tuple[int, int, int], tuple[dt.datetime, dt.date]] = {}
-    for enterprise, obligation, version_no, resubmit_by, released_at in await (
-        fastread.fetch_tuples(
-            "SELECT s.enterprise, s.obligation, v.version_no, r.resubmit_by, r.released_at "
-            "FROM review r JOIN submission_version v ON r.version = v.id "
-            "JOIN submission s ON v.submission = s.id "
-            "WHERE r.state = 'released' AND r.decision IN ('return', 'reopen') "
-            "AND r.resubmit_by IS NOT NULL AND r.released_at <= {}",
-            as_of,
-        )
+    for enterprise, obligation, version_no, resubmit_by, released_at in await fastread.fetch_tuples(
+        "SELECT s.enterprise, s.obligation, v.version_no, r.resubmit_by, r.released_at "
+        "FROM review r JOIN submission_version v ON r.version = v.id "
+        "JOIN submission s ON v.submission = s.id "
+        "WHERE r.state = 'released' AND r.decision IN ('return', 'reopen') "
+        "AND r.resubmit_by IS NOT NULL AND r.released_at <= {}",
+        as_of,
     ):
         day = dt.date.fromisoformat(resubmit_by) if isinstance(resubmit_by, str) else resubmit_by
         released = as_utc(released_at)

@@ -1,0 +1,73 @@
+"""Where the scan runs: hourly in `hegui worker` (arq cron), or in the web process when there
+is no Redis, so `make run` reminds too; and the Chinese report the CLI prints."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from backend.domain.reminders.scan import ScanResult, run_scan
+from backend.lib.timeutil import cn_datetime
+from backend.settings import get_settings
+
+log = logging.getLogger("hegui.reminders")
+SCAN_EVERY_SECONDS = 3600
+# The first in-process scan waits a little so start-up (and migrations) finish first.
+FIRST_SCAN_DELAY_SECONDS = 30
+
+
+async def scan_configured(as_of: dt.datetime | None = None, *, dry_run: bool = False) -> ScanResult:
+    moment = as_of or dt.datetime.now(dt.UTC)
+    result = await run_scan(moment, get_settings().due_soon_workdays, dry_run=dry_run)
+    log.info(summary(result))
+    return result
+
+
+def summary(result: ScanResult) -> str:
+    when = cn_datetime(result.as_of)
+    verb = "将发送" if result.dry_run else "已发送"
+    if not result.sent:
+        return f"截至 {when}：没有需要发送的新提醒。"
+    return f"截至 {when}：{verb} {len(result.sent)} 项提醒，共 {result.messages} 条站内消息。"
+
+
+def lines(result: ScanResult) -> list[str]:
+    return [
+        f"  {s.kind.label}｜{s.enterprise}｜{s.obligation}｜{s.title}｜{s.recipients} 人"
+        for s in result.sent
+    ]
+
+
+async def _scan_forever() -> None:
+    await asyncio.sleep(FIRST_SCAN_DELAY_SECONDS)
+    while True:
+        try:
+            await scan_configured()
+        except Exception:  # a failed scan must not stop the web process; the next hour retries
+            log.exception("提醒扫描失败")
+        await asyncio.sleep(SCAN_EVERY_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
+    """App lifespan: the hourly scan in-process, only when no worker does it (no REDIS_URL)."""
+    settings = get_settings()
+    if settings.redis_url or not settings.reminder_scan_in_process:
+        yield
+        return
+    task = asyncio.create_task(_scan_forever())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def scan_reminders_job(ctx: dict[str, Any]) -> str:
+    """arq cron job (hourly in the worker). Safe to repeat: the ledger keeps it exactly-once."""
+    return summary(await scan_configured())

@@ -333,3 +333,25 @@ async def test_a_corrupt_archive_is_refused_not_a_crash(
     response = await post(uploader, roster["G"], await obligation_id("A6"), [("坏包.zip", broken)])
     assert response.status_code == 400
     assert await nothing_written()
+
+
+async def test_reviewers_hear_of_a_submission_and_a_resubmission(
+    uploader: httpx.AsyncClient, roster: dict[str, int], tenant_accounts: dict[str, int]
+) -> None:
+    from backend.db.tables import Notification
+
+    a6 = await obligation_id("A6")
+    first = await post(uploader, roster["G"], a6, [("报告.pdf", PDF)])
+    assert first.status_code == 201, first.text
+    notes = await Notification.select().where(Notification.kind == "submission")
+    # the admin and the reviewer; not the leader, the auditor or the enterprise
+    assert {n["recipient"] for n in notes} == {
+        tenant_accounts["admin"],
+        tenant_accounts["reviewer"],
+    }
+    assert notes[0]["title"].startswith("【新报送】市属一级示例集团（示例）：")
+    assert notes[0]["link"] == f"/reviews/{first.json()['id']}"
+    second = await post(uploader, roster["G"], a6, [("报告2.pdf", PDF + b"2")])
+    assert second.status_code == 201, second.text
+    again = await Notification.select().where(Notification.title.like("【重新报送】%第 2 版）"))
+    assert len(again) == 2

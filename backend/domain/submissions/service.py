@@ -19,6 +19,7 @@ from backend.db.tables import (
     SubmissionVersion,
 )
 from backend.db.transactions import engine_type, write_transaction
+from backend.domain.notifications.reviewers import notify_reviewers
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.lists.panel import require_lists_not_failing
 from backend.domain.shared.enterprises import get_enterprise
@@ -191,4 +192,5 @@ async def _write(
             enterprise_id=new.enterprise_id,
             changes={"version": number, "files": [s["name"] for s in stored], "doc_no": doc_no},
         )
+        await notify_reviewers(submission_id, new.enterprise_id, new.obligation_id, number)
     return {"id": submission_id, "version": number, "status": "submitted", "files": stored}

@@ -19,9 +19,9 @@ from backend.db.tables import (
     SubmissionVersion,
 )
 from backend.db.transactions import engine_type, write_transaction
-from backend.domain.notifications.reviewers import notify_reviewers
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.lists.panel import require_lists_not_failing
+from backend.domain.notifications.reviewers import notify_reviewers
 from backend.domain.shared.enterprises import get_enterprise
 from backend.domain.shared.uploads import IncomingFile
 from backend.rules.cohorts import covered_by_group, reports

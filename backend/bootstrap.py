@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import logging
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from backend.domain.demo.generator import DemoSummary, database_is_empty, load_d
 from backend.domain.demo.lists import load_demo_lists
 from backend.domain.demo.ratings import rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
+from backend.domain.reminders.scan import run_scan
 from backend.security.audit_guard import ensure_audit_guards
 from backend.settings import Settings
 from backend.storage import FileStore
@@ -27,6 +29,7 @@ class SeedReport:
     programmes: list[LoadResult]
     demo: DemoSummary | None
     accounts: list[DemoAccount]
+    reminders: int = 0  # in-app reminders the demo's first scan sent
 
 
 async def migrate() -> None:
@@ -43,11 +46,14 @@ async def migrate() -> None:
 
 async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = True) -> SeedReport:
     programmes = await load_all_programmes(settings.seed_dir)
-    summary = None
+    summary, reminders = None, 0
     if demo and (not demo_only_if_empty or await database_is_empty()):
         summary = await load_demo(FileStore(settings.storage_dir))
         await create_demo_accounts()
         years = sorted({r["due_year"] for r in await Obligation.select(Obligation.due_year)})
         await rate_demo_groups(years)
         await load_demo_lists()
-    return SeedReport(programmes, summary, await demo_accounts())
+        # The reminders due today, so a newcomer finds some in 消息 and in the ledger.
+        sent = await run_scan(dt.datetime.now(dt.UTC), settings.due_soon_workdays)
+        reminders = sent.messages
+    return SeedReport(programmes, summary, await demo_accounts(), reminders)

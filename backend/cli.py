@@ -59,6 +59,8 @@ def seed(demo: bool) -> None:
         click.echo(
             _describe(report.demo) if report.demo else "数据库已有企业数据，未载入演示数据。"
         )
+    if report.reminders:
+        click.echo(f"已按今日状态发出 {report.reminders} 条督办提醒（企业账号在“消息”中可见）。")
 
 
 @main.command(help="迁移、载入工作方案（空库时载入演示数据），然后启动 Web 服务。")

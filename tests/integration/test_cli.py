@@ -33,6 +33,7 @@ def test_seed_is_idempotent_and_demo_only_fills_an_empty_database(tmp_path: Path
     assert second.returncode == 0, second.stderr
     assert "24 个节点任务（无变化）" in second.stdout
     assert "未载入演示数据" in second.stdout
+    assert "条督办提醒" in first.stdout and "条督办提醒" not in second.stdout
     assert (tmp_path / "hegui.sqlite3").exists()
     assert any((tmp_path / "storage").rglob("*"))
 

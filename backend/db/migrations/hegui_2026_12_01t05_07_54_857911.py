@@ -69,7 +69,7 @@ class Obligation(Table, tablename="obligation", schema=None):
 
 ID = "2026-12-01T05:07:54:857911"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "reminder ledger (reminder_log) and the programme reminder policy"
 
 
 async def forwards():

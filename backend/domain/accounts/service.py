@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
+from backend.db.tables import Account, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
 from backend.domain.accounts import lockout
 from backend.domain.accounts.mfa import mfa_required

@@ -130,6 +130,57 @@ async def test_wrong_codes_lock_the_account(
         await c.aclose()
 
 
+async def test_signing_in_again_does_not_reset_the_code_guesses(
+    app: Litestar, accounts: dict[str, int], mfa_on: None
+) -> None:
+    """Someone with the password must not get a fresh set of code guesses by signing in again:
+    only a right second factor starts the window again (found by the security read)."""
+    client = client_for(app)
+    secret, _ = await enrol(client, "reviewer")
+    bad = "123456" if next_code(secret) != "123456" else "654321"
+    refused = 0
+    for _ in range(4):  # four rounds of password + two wrong codes: ten secrets in all
+        guesser = client_for(app)
+        signed = await sign_in(guesser, "reviewer")
+        if signed.status_code == 303:
+            for _ in range(2):
+                answer = await _code(guesser, bad)
+                assert answer.status_code == 401
+        else:
+            refused += 1
+        await guesser.aclose()
+    assert refused >= 1, "the password step kept resetting the failure count"
+    last = client_for(app)
+    again = await sign_in(last, "reviewer")
+    assert again.status_code == 401 and "锁定" in again.text
+    for c in (client, last):
+        await c.aclose()
+
+
+async def test_a_reset_revokes_the_accounts_api_tokens(
+    app: Litestar, accounts: dict[str, int], mfa_on: None
+) -> None:
+    """A token issued before a password or second-factor reset stops working after it, so a
+    reset (by the admin, or after a takeover) leaves no way back in (found by the security read)."""
+    admin, reviewer = client_for(app), client_for(app)
+    await enrol(admin, "admin")
+    await enrol(reviewer, "reviewer")
+    token = await csrf_token(reviewer, "/account/tokens")
+    page = await reviewer.post("/account/tokens", data={"_csrf_token": token, "name": "对接"})
+    secret = TOKEN.search(page.text).group(1)
+    bare = client_for(app)
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert (await bare.get("/api/v1/board", headers=auth)).status_code == 200
+    token = await csrf_token(admin, "/admin/users")
+    reset = await admin.post(
+        f"/admin/users/{accounts['reviewer']}/mfa-reset", data={"_csrf_token": token}
+    )
+    assert "已重置" in reset.text
+    assert (await bare.get("/api/v1/board", headers=auth)).status_code == 401
+    for c in (admin, reviewer, bare):
+        await c.aclose()
+
+
 async def test_a_recovery_code_works_once(
     app: Litestar, accounts: dict[str, int], mfa_on: None
 ) -> None:

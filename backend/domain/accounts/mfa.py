@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from backend.db.tables import Account, MfaFactor, MfaRecoveryCode
 from backend.db.transactions import write_transaction
 from backend.domain.accounts import lockout
+from backend.domain.accounts.tokens import revoke_all_tokens
 from backend.domain.errors import Invalid, NotFound
 from backend.security import totp
 from backend.security.audit import Actor, AuditAction, record
@@ -154,7 +155,14 @@ async def reset(actor: Actor, account_id: int) -> None:
         await MfaRecoveryCode.delete().where(MfaRecoveryCode.account == account_id)
         await MfaFactor.delete().where(MfaFactor.account == account_id)
         await end_all_sessions(account_id)
-        await record(AuditAction.MFA_RESET, actor, entity="account", entity_id=account_id)
+        revoked = await revoke_all_tokens(account_id)
+        await record(
+            AuditAction.MFA_RESET,
+            actor,
+            entity="account",
+            entity_id=account_id,
+            changes={"tokens_revoked": revoked} if revoked else None,
+        )
 
 
 async def recovery_codes_left(account_id: int) -> int:

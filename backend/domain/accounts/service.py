@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from backend.db.tables import Account, ApiToken, Enterprise, PasswordHistory
+from backend.db.tables import Account, Enterprise, PasswordHistory
 from backend.db.transactions import write_transaction
 from backend.domain.accounts import lockout
 from backend.domain.accounts.mfa import mfa_required
-from backend.domain.accounts.tokens import create_token, revoke_token
+from backend.domain.accounts.tokens import create_token, revoke_all_tokens, revoke_token
 from backend.security.audit import Actor, AuditAction, record
 from backend.security.passwords import (
     PasswordPolicy,
@@ -71,7 +71,14 @@ async def authenticate(username: str, password: str, *, ip: str = "") -> LoginOu
         also: dict = {Account.last_login_at: _now()}
         if needs_rehash(row["password_hash"]):
             also[Account.password_hash] = await hash_password(password)
-        await lockout.succeeded(row["id"], also)
+        if mfa_required(row["role"]):
+            # Only the password step: the attempt keeps its slot until the second factor is
+            # right (mfa.verify starts the window again), so signing in again and again gives
+            # no fresh code guesses.
+            if also:
+                await Account.update(also).where(Account.id == row["id"])
+        else:
+            await lockout.succeeded(row["id"], also)
         # With a second factor due, this is only the password step (mfa.verify logs the rest).
         step = {"step": "password"} if mfa_required(row["role"]) else {}
         await record(AuditAction.LOGIN, actor, entity="account", entity_id=row["id"], changes=step)
@@ -221,7 +228,14 @@ async def reset_password(actor: Actor, account_id: int) -> str:
             }
         ).where(Account.id == account_id)
         await end_all_sessions(account_id)
-        await record(AuditAction.PASSWORD_RESET, actor, entity="account", entity_id=account_id)
+        revoked = await revoke_all_tokens(account_id)
+        await record(
+            AuditAction.PASSWORD_RESET,
+            actor,
+            entity="account",
+            entity_id=account_id,
+            changes={"tokens_revoked": revoked} if revoked else None,
+        )
     return initial
 
 
@@ -232,9 +246,7 @@ async def set_active(actor: Actor, account_id: int, active: bool) -> None:
         await Account.update({Account.active: active}).where(Account.id == account_id)
         if not active:
             await end_all_sessions(account_id)
-            await ApiToken.update({ApiToken.revoked_at: _now()}).where(
-                ApiToken.account == account_id, ApiToken.revoked_at.is_null()
-            )
+            await revoke_all_tokens(account_id)
         action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
         await record(action, actor, entity="account", entity_id=account_id)
 

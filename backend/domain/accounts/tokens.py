@@ -77,3 +77,15 @@ async def revoke_token(actor: Actor, token_id: int, *, owner_id: int | None = No
             ApiToken.id == token_id, ApiToken.revoked_at.is_null()
         )
         await record(AuditAction.TOKEN_REVOKE, actor, entity="api_token", entity_id=token_id)
+
+
+async def revoke_all_tokens(account_id: int) -> int:
+    """Every live token of the account stops working. Called inside the caller's transaction
+    when credentials are reset or the account is disabled: a token minted by whoever held the
+    account before the reset must not outlive it."""
+    rows = (
+        await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)})
+        .where(ApiToken.account == account_id, ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return len(rows)

@@ -190,6 +190,10 @@ def _export(kind: str, year: str, as_of: str, output: Path) -> None:
         sys.exit(2)
 
     async def work() -> int:
+        from backend.domain.exports.years import settle_year
+
+        nonlocal params
+        params = await settle_year(kind, {"year": year}, params)
         rows = await build_file(kind, params, output)
         changes = {"kind": kind, "name": KINDS[kind], "file": output.name, **params}
         await record(AuditAction.EXPORT, CLI_ACTOR, entity="export_job", changes=changes)

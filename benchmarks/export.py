@@ -53,7 +53,8 @@ def maxrss_mib() -> float:
 async def prepared(kind: str, params: dict[str, Any], path: Path) -> functools.partial[int]:
     """The data loaded, and the builder ready to write: to time the writing alone."""
     from backend.domain.board.service import BoardQuery, build_board
-    from backend.domain.exports.sheets import build_assessment, build_board_sheet
+    from backend.domain.exports.board_sheet import build_board_sheet
+    from backend.domain.exports.sheets import build_assessment
     from backend.domain.scores.service import compute_scores, current_programme
     from backend.settings import get_settings
 

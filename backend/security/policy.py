@@ -28,6 +28,7 @@ class Access(StrEnum):
     REVIEW = "review"  # SASAC reviewers
     ADMIN = "admin"  # accounts and the roster (system administration)
     AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
+    API = "api"  # the API page: roles that connect systems (not leaders, not enterprise staff)
 
 
 RULES: dict[Access, frozenset[Role] | None] = {
@@ -41,6 +42,7 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.REVIEW: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
     Access.ADMIN: frozenset({Role.SASAC_ADMIN}),
     Access.AUDIT: frozenset({Role.AUDITOR}),
+    Access.API: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.ENTERPRISE_ADMIN}),
 }
 
 

@@ -11,7 +11,7 @@ SCHEMA_URL = "/schema/openapi.json"
 
 
 # For the roles that use the API (business data); the JSON itself stays at /schema/openapi.json.
-@get("/api-docs", name="api_docs", include_in_schema=False, opt={"access": Access.BOARD})
+@get("/api-docs", name="api_docs", include_in_schema=False, opt={"access": Access.API})
 async def api_docs() -> Template:
     return Template(
         template_name="api_docs.html",

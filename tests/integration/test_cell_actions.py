@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import httpx
 
@@ -67,3 +68,29 @@ async def test_enterprise_accounts_cannot_use_it(
     await sign_in(client, "ent_g")
     response = await client.get(f"/reviews/cells/{roster['G']}/{await obligation_id('A6')}")
     assert response.status_code == 403
+
+
+async def test_a_grant_says_it_was_done_with_the_new_deadline_and_a_way_back(
+    client: httpx.AsyncClient, tenant_accounts: dict[str, int], roster: dict[str, int]
+) -> None:
+    await sign_in(client, "reviewer")
+    a6, a2 = await obligation_id("A6"), await obligation_id("A2")
+    later = today() + dt.timedelta(days=60)
+    token = await csrf_token(client, f"/reviews/cells/{roster['G']}/{a6}")
+    exempted = await client.post(
+        f"/reviews/cells/{roster['G']}/{a6}/exempt",
+        data={"_csrf_token": token, "reason": "该企业已并入其他集团"},
+        follow_redirects=True,
+    )
+    assert exempted.status_code == 200 and "已认定该企业的此项任务不适用" in exempted.text
+    extended = await client.post(
+        f"/reviews/cells/{roster['G']}/{a2}/extend",
+        data={"_csrf_token": token, "extended_to": later.isoformat(), "reason": "重组过渡期"},
+        follow_redirects=True,
+    )
+    new_due = f"{later.year}年{later.month}月{later.day}日"
+    assert extended.status_code == 200
+    assert f"已同意延期，新的截止日期为 {new_due}" in extended.text
+    assert f"已延期至 <strong>{new_due}</strong>" in extended.text
+    back = re.search(r'<a class="btn" href="(/board[^"]*)">返回进度看板</a>', extended.text)
+    assert back and (await client.get(back.group(1).replace("&amp;", "&"))).status_code == 200

@@ -152,3 +152,29 @@ async def test_the_sheet_agrees_with_the_api_for_every_enterprise(
         assert total == pytest.approx(item["total"], abs=0.05)
         assert grade == item["grade"]
         assert points == pytest.approx(item["assessment_points"], abs=0.01)
+
+
+async def test_export_year_stays_within_the_programme(
+    staff: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    from backend.lib.timeutil import today
+
+    page = await staff.get("/exports")
+    shown = re.search(r'name="year" value="(\d*)"', page.text)
+    assert shown, page.text
+    assert int(shown.group(1)) == min(max(today().year, 2023), 2025)  # the 2023–2025 programme
+    token = await csrf_token(staff, "/exports")
+    outside = await staff.post(
+        "/exports",
+        data={"kind": "assessment", "year": "2030", "as_of": "2025-12-31", "_csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert outside.status_code == 400
+    assert "2030" in outside.text and "2023—2025" in outside.text and "不在" in outside.text
+    # No year given, an as-of date past the programme: its last year, not the as-of year.
+    job_id, _ = await request(staff, kind="assessment", year="", as_of="2026-03-31")
+    assert (
+        "考核评分表-2025-截至2026-03-31.xlsx"
+        in (await staff.get(f"/exports/{job_id}", headers={"HX-Request": "true"})).text
+        + (await staff.get("/exports")).text
+    )

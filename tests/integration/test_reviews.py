@@ -351,3 +351,16 @@ async def test_previews_are_inline_and_frameable_by_us_only(
 
 def page_headers(response: httpx.Response) -> str:
     return response.headers["content-security-policy"]
+
+
+async def test_a_newer_version_marks_the_waiting_one_superseded(
+    clients: dict[str, httpx.AsyncClient], roster: dict[str, int], a6: dict[str, Any]
+) -> None:
+    # Version 1 waits for review when version 2 arrives: the reviewer sees which one to review.
+    await f.submit(roster["G"], a6["obligation"]["id"], at(2023, 12, 12), version_no=2)
+    page = await clients["reviewer"].get(f"/reviews/{a6['id']}")
+    assert page.status_code == 200
+    history = page.text[page.text.index("历次版本") :]
+    rows = history.split("<tr>")[2:4]  # newest first
+    assert "第 2 版" in rows[0] and "待审核" in rows[0] and "已被新版本替代" not in rows[0]
+    assert "第 1 版" in rows[1] and "已被新版本替代" in rows[1]

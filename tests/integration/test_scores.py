@@ -251,3 +251,25 @@ async def test_scores_take_a_fixed_number_of_queries(
     calls.clear()
     assert len(await compute_scores(2023, AS_OF)) == 8
     assert len(calls) == few == 3  # versions, reviews, exemptions: whatever the roster size
+
+
+async def test_capped_adjustments_are_said_and_a_locked_year_has_no_provisional_tags(
+    client: httpx.AsyncClient, tenant_accounts: dict[str, int], roster: dict[str, int]
+) -> None:
+    u = await build_case(roster)
+    await f.submit(u, await f.obligation_id("R3", 2023), at(2023, 12, 29))  # awaits review: 暂计
+    await changes.add_adjustment(u, 2023, 3, "获评合规管理示范单位", ADMIN)
+    await changes.add_adjustment(u, 2023, 4, "合规案例入选汇编", ADMIN)
+    assert (await sign_in(client, "admin")).status_code == 303
+    detail = await client.get(f"/scores/{u}?{Q}")
+    assert "已登记加分合计 +7.0 分，超过上限 +5 分，总分中按 +5 分计" in detail.text
+    assert "考核折算分" in detail.text and "满分 5 分" in detail.text
+    tag = 'class="st st-submitted">暂计'
+    assert tag in detail.text  # live: the pending R3 is provisional
+    token = await csrf_token(client, f"/scores?{Q}")
+    form = {"_csrf_token": token, "year": "2023", "as_of": "2023-12-31"}
+    assert (await client.post("/scores/lock", data=form, follow_redirects=False)).status_code == 303
+    for path in (f"/scores/{u}?{Q}", f"/scores?{Q}"):
+        page = await client.get(path)
+        assert page.status_code == 200 and "已锁定" in page.text
+        assert "暂计</span>" not in page.text, path

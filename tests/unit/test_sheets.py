@@ -11,7 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from backend.domain.exports.sheets import build_assessment, build_board_sheet
+from backend.domain.exports.board_sheet import build_board_sheet
+from backend.domain.exports.sheets import build_assessment
 from backend.lib.timeutil import TZ
 from backend.rules.cell_status import CellState, Status
 from backend.rules.scoring import Line, ScoreOut
@@ -200,3 +201,102 @@ def test_board_workbook_colours_cells_by_status(tmp_path: Path) -> None:
         styles = z.read("xl/styles.xml").decode()
     for colour in ("FFE7E6E6", "FFDDEBF7", "FFFFF2CC", "FFFFC7CE", "FFC6EFCE"):
         assert colour in styles, colour
+
+
+def read_rows(path: Path, name: str) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def assessment_two(tmp_path: Path) -> Path:
+    scores = [
+        Scored(
+            enterprise(1, "甲公司"), score(90.0, "优秀", (line("P1", 8.0), line("A4", 0, False)))
+        ),
+        Scored(enterprise(2, "乙公司"), score(70.0, "合格", (line("P1", 6.0),))),
+    ]
+    out = tmp_path / "a.xlsx"
+    build_assessment(
+        out,
+        title="2025年度市属国有企业合规管理工作考核评分表",
+        doc_no="",
+        year=2025,
+        as_of=dt.date(2025, 12, 31),
+        scores=scores,
+    )
+    return out
+
+
+def test_assessment_print_header_keeps_the_year(tmp_path: Path) -> None:
+    xml = sheet_xml(assessment_two(tmp_path))
+    header = re.search(r"<oddHeader>(.*?)</oddHeader>", xml)
+    assert header, xml[:300]
+    # a font-size code directly followed by the year's digits would swallow them
+    assert not re.search(r"&amp;\d+2025", header.group(1)), header.group(1)
+    assert "2025年度市属国有企业" in header.group(1)
+
+
+def test_assessment_numeric_columns_hold_numbers_filter_and_average(tmp_path: Path) -> None:
+    out = assessment_two(tmp_path)
+    rows = read_rows(out, "考核评分表")
+    head = rows[3]
+    numeric = [i for i, h in enumerate(head) if "得分" in h or h in ("加分", "扣分", "总分")]
+    assert numeric
+    body = rows[4:7]
+    for r in body:
+        for i in numeric:
+            assert r[i] == "" or isinstance(r[i], float), (head[i], r[i])
+    a4 = head.index("A4\n得分")
+    assert body[0][a4] == ""
+    notes = body[0][head.index("说明")]
+    assert "A4" in notes and "不计" in notes
+    assert "。；" not in notes and notes.endswith("。") and "。。" not in notes
+    average = body[2]
+    assert average[1].startswith("平均")
+    assert average[head.index("总分")] == 80.0
+    assert average[head.index("P1\n得分")] == 7.0
+    assert '<autoFilter ref="A4:' in sheet_xml(out)
+
+
+def board_of(year: int | None) -> SimpleNamespace:
+    columns = [
+        SimpleNamespace(id=i, code=code, title="报告", due_year=y)
+        for i, (code, y) in enumerate((("R1", 2024), ("R2", 2024), ("R1", 2025)))
+    ]
+    due = dt.date(2024, 6, 30)
+    rows = [
+        SimpleNamespace(
+            enterprise=enterprise(1, "甲公司"),
+            cells={
+                0: SimpleNamespace(state=CellState(Status.APPROVED, due)),
+                1: SimpleNamespace(state=CellState(Status.OVERDUE, due)),
+                2: SimpleNamespace(state=CellState(Status.NOT_DUE, due)),
+            },
+        ),
+        SimpleNamespace(
+            enterprise=enterprise(2, "乙公司"),
+            cells={0: SimpleNamespace(state=CellState(Status.APPROVED_LATE, due))},
+        ),
+    ]
+    return SimpleNamespace(
+        columns=columns,
+        rows=rows,
+        programme={"title": "方案", "doc_no": ""},
+        query=SimpleNamespace(as_of=dt.date(2024, 7, 1), year=year),
+    )
+
+
+def test_board_all_years_has_year_row_credit_code_and_totals(tmp_path: Path) -> None:
+    out = tmp_path / "b.xlsx"
+    assert build_board_sheet(out, board=board_of(None)) == 2
+    rows = read_rows(out, "进度台账")
+    years, head = rows[3], rows[4]
+    assert "统一社会信用代码" in head
+    r1_2024, r1_2025 = head.index("R1 报告"), len(head) - 1 - head[::-1].index("R1 报告")
+    assert years[r1_2024] == "2024年度" and years[r1_2025] == "2025年度"
+    assert rows[5][head.index("统一社会信用代码")] == "91150200MA00000001"
+    total = rows[7]
+    assert total[1].startswith("合计")
+    assert total[r1_2024] == "2/2" and total[r1_2025] == "0/1"
+    assert "进度台账!$4:$5" in workbook_xml(out)  # both header rows repeat on every page

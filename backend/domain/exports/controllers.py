@@ -22,6 +22,7 @@ from backend.domain.exports.service import (
     recent_jobs,
     request_export,
 )
+from backend.domain.exports.years import default_year, span_of
 from backend.lib.tasks import TaskQueue
 from backend.lib.timeutil import today
 from backend.security.audit import AuditAction, record
@@ -77,7 +78,7 @@ class ExportController(Controller):
             "jobs": [_view(j) for j in await recent_jobs()],
             "kinds": KINDS,
             "today": today().isoformat(),
-            "year": today().year,
+            "year": default_year(await span_of(None), today()),
             "job": None,
             "error": "",
         }
@@ -115,7 +116,8 @@ class ExportController(Controller):
         context: dict[str, Any] = {"job": _view(await _job_or_404(job_id)), "error": ""}
         if request.htmx:
             return Template(template_name="exports/partials/job.html", context=context)
-        context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=today().year)
+        year = default_year(await span_of(None), today())
+        context.update(jobs=[], kinds=KINDS, today=today().isoformat(), year=year)
         return Template(template_name="exports/page.html", context=context)
 
     @get("/{job_id:int}/download", name="exports:download", opt=EXPORT)

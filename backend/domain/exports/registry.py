@@ -15,7 +15,8 @@ from typing import Any
 import anyio.to_thread
 
 from backend.domain.errors import Invalid
-from backend.domain.exports.sheets import OnRow, build_assessment, build_board_sheet
+from backend.domain.exports.board_sheet import build_board_sheet
+from backend.domain.exports.sheets import OnRow, build_assessment
 from backend.settings import get_settings
 
 

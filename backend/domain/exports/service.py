@@ -35,6 +35,7 @@ from backend.domain.exports.registry import (
     spec_for,
 )
 from backend.domain.exports.sheets import OnRow
+from backend.domain.exports.years import settle_year
 from backend.lib.ids import parse_id
 from backend.lib.tasks import TaskQueue
 from backend.lib.timeutil import parse_date, today
@@ -239,7 +240,7 @@ async def request_export(kind: str, params: dict[str, Any], actor: Actor, queue:
     """Record the job, audit the request, hand the job to the queue (which, in-process, runs it
     at once). Raises ExportError for unusable parameters, Unavailable when the queue is down
     (the job is then recorded as failed with the same message)."""
-    clean = parse_params(kind, params)
+    clean = await settle_year(kind, params, parse_params(kind, params))
     deadline = _now() + rules.JOB_DEADLINE
     inserted = await ExportJob.insert(
         ExportJob(kind=kind, params=clean, requested_by=actor.id, deadline_at=deadline)

@@ -1,4 +1,4 @@
-"""Pure xlsx builders (no database): the 考核评分表 and the 进度台账.
+"""Pure xlsx builders (no database): the 考核评分表 here, the 进度台账 in ``board_sheet``.
 
 Workbooks are written in xlsxwriter's constant-memory mode, strictly row by row. Every text
 that came from a user (names, reasons, titles) goes through ``write_string``: a value such as
@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from backend.lib.timeutil import TZ
-from backend.rules.cell_status import STATUS_SHORT, Status
+from backend.rules.cell_status import Status
 from backend.rules.cohorts import Cohort
 from backend.rules.scoring import ScoreOut
 
@@ -80,6 +80,9 @@ class Styles:
         self.number = book.add_format({**body, "border": 1, "num_format": "0.00"})
         self.when = book.add_format({**body, "border": 1, "num_format": "yyyy-mm-dd hh:mm"})
         self.plain = book.add_format(body)
+        total = {**body, "border": 1, "bold": True, "bg_color": "#F2F2F2"}
+        self.total = book.add_format(total)
+        self.total_number = book.add_format({**total, "num_format": "0.00"})
 
     def status(self, status: str) -> Format:
         bg, fg = STATUS_FILL.get(status, ("#FFFFFF", "#000000"))
@@ -108,15 +111,31 @@ def open_book(path: Path | str) -> tuple[Workbook, Styles]:
     return book, Styles(book)
 
 
-def page_setup(sheet: Worksheet, header_row: int, freeze_col: int, title: str) -> None:
+def print_header(title: str) -> str:
+    """The centred page header. The font-size code comes before the font name: written after
+    it, ``&9`` would run into a title starting with digits (``&92024年度`` is size 92024 and the
+    year vanishes from the print)."""
+    return f'&C&9&"{BODY_FONT},常规"{title.replace("&", "&&")[:200]}'
+
+
+def notes_text(notes: Sequence[str]) -> str:
+    """Notes joined once with "；" and ended with one "。" (each note ends with its own 。)."""
+    parts = [n.strip().rstrip("。；;，, ") for n in notes]
+    kept = list(dict.fromkeys(p for p in parts if p))
+    return "；".join(kept) + "。" if kept else ""
+
+
+def page_setup(
+    sheet: Worksheet, header_row: int, freeze_col: int, title: str, first_row: int | None = None
+) -> None:
     """A4 landscape, one page wide, header rows repeated, page numbers in the footer."""
     sheet.set_paper(9)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
+    sheet.repeat_rows(header_row if first_row is None else first_row, header_row)
     sheet.freeze_panes(header_row + 1, freeze_col)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f'&C&"{BODY_FONT},常规"&9{title.replace("&", "&&")[:200]}')
+    sheet.set_header(print_header(title))
     sheet.set_footer(f'&C&"{BODY_FONT},常规"&9第 &P 页 / 共 &N 页')
 
 
@@ -135,6 +154,15 @@ def signature_block(sheet: Worksheet, st: Styles, row: int) -> int:
                        (7, "日期：______年____月____日")):  # fmt: skip
         sheet.write_string(row, col, label, st.plain)
     return row + 1
+
+
+def average_row(sheet: Worksheet, st: Styles, r: int, n: int, sums: dict[int, list[float]]) -> None:
+    """平均 row under the data: each numeric column's mean over the enterprises that have a
+    number there (values, not formulas: the workbook holds no formula at all)."""
+    sheet.write_blank(r, 0, None, st.total)
+    sheet.write_string(r, 1, f"平均（{n} 家）", st.total)
+    for col, values in sums.items():
+        sheet.write_number(r, col, round(sum(values) / len(values), 2), st.total_number)
 
 
 def _adjustment_time(value: Any) -> dt.datetime | None:
@@ -177,6 +205,12 @@ def build_assessment(
     for col, name in enumerate(head):
         sheet.write_string(header_row, col, name, st.header)
     n = len(scores)
+    sums: dict[int, list[float]] = {}  # column → the numbers written in it, for the average row
+
+    def number(r: int, col: int, value: float) -> None:
+        sheet.write_number(r, col, value, st.number)
+        sums.setdefault(col, []).append(value)
+
     for i, item in enumerate(scores, start=1):
         r, e, res = header_row + i, item.enterprise, item.result
         sheet.write_number(r, 0, i, st.center)
@@ -184,26 +218,38 @@ def build_assessment(
         sheet.write_string(r, 2, text(e.credit_code), st.cell)
         sheet.write_string(r, 3, Cohort.label_of(e.cohort, "—"), st.center)
         points = {ln.code: ln for ln in res.lines}
+        uncounted: list[str] = []
+        # Score columns hold numbers or nothing (text would break sums and filters); why a
+        # cell is empty is said in 说明.
         for col, code in enumerate(codes, start=4):
             line = points.get(code)
-            if line is None:
-                sheet.write_string(r, col, "—", st.center)
-            elif line.counted:
-                sheet.write_number(r, col, line.points, st.number)
+            if line is not None and line.counted:
+                number(r, col, float(line.points))
             else:
-                sheet.write_string(r, col, "不计", st.center)
+                sheet.write_blank(r, col, None, st.number)
+                if line is not None:
+                    uncounted.append(code)
         col = 4 + len(codes)
         for offset, (_, attr) in enumerate(SCORE_PARTS):
-            sheet.write_number(r, col + offset, float(getattr(res, attr)), st.number)
+            number(r, col + offset, float(getattr(res, attr)))
         col += len(SCORE_PARTS)
         sheet.write_string(r, col, text(res.grade), st.center)
-        sheet.write_number(r, col + 1, float(res.assessment_points), st.number)
+        number(r, col + 1, float(res.assessment_points))
         state = "已锁定" if item.locked else ("暂计" if res.provisional else "")
         sheet.write_string(r, col + 2, state, st.center)
-        sheet.write_string(r, col + 3, text("；".join(res.notes)), st.wrap)
+        notes = list(res.notes)
+        if uncounted:
+            notes.append(f"{'、'.join(uncounted)} 不计分（空白）")
+        sheet.write_string(r, col + 3, text(notes_text(notes)), st.wrap)
         if on_row:
             on_row(i, n)
-    signature_block(sheet, st, header_row + n + 1)
+    if n:
+        sheet.autofilter(header_row, 0, header_row + n, last)
+        average_row(sheet, st, header_row + n + 1, n, sums)
+        n_rows = n + 1
+    else:
+        n_rows = n
+    signature_block(sheet, st, header_row + n_rows + 1)
     _adjustments_sheet(book, st, title, scores)
     book.close()
     return n
@@ -238,51 +284,3 @@ def _adjustments_sheet(
         sheet.write_string(4, 1, "（无加减分记录）", st.plain)
         r = 4
     signature_block(sheet, st, r + 1)
-
-
-def build_board_sheet(path: Path | str, *, board: Any, on_row: OnRow | None = None) -> int:
-    """进度台账: the board as one sheet, each cell coloured by its status, with the status word
-    in it; a legend and a signature block follow. Returns the rows written."""
-    book, st = open_book(path)
-    sheet = book.add_worksheet("进度台账")
-    columns, rows = board.columns, board.rows
-    programme = board.programme or {}
-    as_of: dt.date = board.query.as_of
-    year = board.query.year
-    title = f"{text(programme.get('title')) or '合规管理工作'}进度台账"
-    head = ["序号", "企业名称", "类别"] + [f"{c.code} {c.title}" for c in columns]
-    widths = [6, 34, 12] + [11] * len(columns)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    last = max(len(head) - 1, 3)
-    scope = f"{year}年度" if year else "全部年度"
-    doc_no = text(programme.get("doc_no"))
-    basis = f"依据：{doc_no}　　" if doc_no else ""
-    title_rows(sheet, st, last, title, f"{basis}{scope}　　截至：{cn_day(as_of)}")
-    header_row = 3
-    page_setup(sheet, header_row, 2, title)
-    sheet.set_row(header_row, 60)
-    for col, name in enumerate(head):
-        sheet.write_string(header_row, col, text(name), st.header)
-    n = len(rows)
-    for i, row in enumerate(rows, start=1):
-        r, e = header_row + i, row.enterprise
-        sheet.write_number(r, 0, i, st.center)
-        sheet.write_string(r, 1, text(e.name), st.cell)
-        sheet.write_string(r, 2, Cohort.label_of(e.cohort, "—"), st.center)
-        for col, column in enumerate(columns, start=3):
-            cell = row.cells.get(column.id)
-            if cell is None:
-                sheet.write_string(r, col, "—", st.center)
-                continue
-            status = str(cell.state.status)
-            sheet.write_string(r, col, STATUS_SHORT.get(status, status), st.status(status))
-        if on_row:
-            on_row(i, n)
-    r = header_row + n + 2
-    sheet.write_string(r, 1, "图例：", st.plain)
-    for col, status in enumerate(STATUS_FILL, start=2):
-        sheet.write_string(r, col, STATUS_SHORT[status], st.status(status))
-    signature_block(sheet, st, r + 1)
-    book.close()
-    return n

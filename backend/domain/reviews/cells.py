@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from backend.db.tables import Exemption, Obligation, Submission
 from backend.domain.errors import Conflict, Invalid, NotFound
 from backend.domain.reviews.exemptions import grant_exemption, grant_extension
 from backend.domain.shared.enterprises import get_enterprise
-from backend.lib.timeutil import parse_date
+from backend.lib.timeutil import cn_date, parse_date
 from backend.rules.cohorts import reports
 from backend.security.policy import Access
 from backend.web.dependencies import ActorDep
@@ -41,18 +41,33 @@ class CellActionController(Controller):
     include_in_schema = False
 
     async def _page(
-        self, enterprise_id: int, obligation_id: int, error: str = "", status_code: int = 200
+        self,
+        enterprise_id: int,
+        obligation_id: int,
+        error: str = "",
+        status_code: int = 200,
+        done: str = "",
     ) -> Template:
         context = await _cell(enterprise_id, obligation_id)
-        return Template(
-            template_name="reviews/cell.html",
-            context={**context, "error": error, "active_menu": "reviews"},
-            status_code=status_code,
-        )
+        active = [x for x in context["exemptions"] if not x["revoked_at"]]
+        extended = [x["extended_to"] for x in active if x["kind"] != "exempt" and x["extended_to"]]
+        due = max(extended) if extended else None
+        notices = {
+            "exempt": "已认定该企业的此项任务不适用，企业无需报送，已通知企业。",
+            "extend": f"已同意延期，新的截止日期为 {cn_date(due)}，已通知企业。" if due else "",
+        }
+        context = {
+            **context,
+            "extended_to": due,
+            "notice": notices.get(done, ""),
+            "error": error,
+            "active_menu": "reviews",
+        }
+        return Template(template_name="reviews/cell.html", context=context, status_code=status_code)
 
     @get("/", opt=REVIEW)
     async def page(
-        self, enterprise_id: FromPath[int], obligation_id: FromPath[int]
+        self, enterprise_id: FromPath[int], obligation_id: FromPath[int], done: FromQuery[str] = ""
     ) -> Template | Redirect:
         submission = (
             await Submission.select(Submission.id, Submission.latest_version)
@@ -61,7 +76,7 @@ class CellActionController(Controller):
         )
         if submission is not None and submission["latest_version"] > 0:
             return Redirect(path=f"/reviews/{submission['id']}")
-        return await self._page(enterprise_id, obligation_id)
+        return await self._page(enterprise_id, obligation_id, done=done)
 
     @post("/exempt", opt=REVIEW, status_code=200)
     async def exempt(
@@ -77,7 +92,9 @@ class CellActionController(Controller):
             await grant_exemption(enterprise_id, obligation_id, str(raw.get("reason") or ""), actor)
         except (Invalid, Conflict) as exc:
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc.message}", 422)
-        return Redirect(path=f"/reviews/cells/{enterprise_id}/{obligation_id}", status_code=303)
+        return Redirect(
+            path=f"/reviews/cells/{enterprise_id}/{obligation_id}?done=exempt", status_code=303
+        )
 
     @post("/extend", opt=REVIEW, status_code=200)
     async def extend(
@@ -102,4 +119,6 @@ class CellActionController(Controller):
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc}。", 422)
         except (Invalid, Conflict) as exc:
             return await self._page(enterprise_id, obligation_id, f"未办理：{exc.message}", 422)
-        return Redirect(path=f"/reviews/cells/{enterprise_id}/{obligation_id}", status_code=303)
+        return Redirect(
+            path=f"/reviews/cells/{enterprise_id}/{obligation_id}?done=extend", status_code=303
+        )

@@ -86,6 +86,13 @@ def _ranks(totals: list[float]) -> list[int]:
     return ranks
 
 
+def assessment_basis(rule: dict[str, Any]) -> str:
+    """What 考核折算分 is out of, in words (the rubric converts the total or deducts by grade)."""
+    if rule.get("mode") == "points":
+        return f"满分 {rule['points']} 分，按总分（满分 100 分）的比例折算"
+    return "按等级扣分，优秀不扣分"
+
+
 def _back(enterprise_id: int | None, year: int, as_of: str, done: str) -> Redirect:
     path = f"/scores/{enterprise_id}" if enterprise_id else "/scores"
     query = urlencode({"year": year, "as_of": as_of, "done": done})
@@ -162,7 +169,8 @@ class ScoreController(Controller):
         if found is None:
             raise NotFound("未找到该企业的得分（仅对集团计分）。")
         lock = await active_lock(period.programme["id"], period.year)
-        dimensions = rubric_for(period.programme["code"]).data["effectiveness"]["dimensions"]
+        rubric = rubric_for(period.programme["code"]).data
+        dimensions = rubric["effectiveness"]["dimensions"]
         current = [RATING_CODES.get(rating, "") for _, rating, _ in found.result.effectiveness]
         context = {
             "period": period,
@@ -171,6 +179,8 @@ class ScoreController(Controller):
             "dimensions": list(zip(dimensions.items(), current, strict=False)),
             "rating_labels": {r.value: r.label for r in Rating if r is not Rating.UNRATED},
             "is_admin": _is_admin(request),
+            "assessment_basis": assessment_basis(rubric["assessment"]),
+            "caps": rubric["adjustments"],
             "notice": notice,
             "error": error,
             "form": form or AdjustmentForm(),

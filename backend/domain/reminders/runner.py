@@ -18,6 +18,7 @@ log = logging.getLogger("hegui.reminders")
 SCAN_EVERY_SECONDS = 3600
 # The first in-process scan waits a little so start-up (and migrations) finish first.
 FIRST_SCAN_DELAY_SECONDS = 30
+SHUTDOWN_WAIT_SECONDS = 60
 
 
 async def scan_configured(as_of: dt.datetime | None = None, *, dry_run: bool = False) -> ScanResult:
@@ -42,30 +43,43 @@ def lines(result: ScanResult) -> list[str]:
     ]
 
 
-async def _scan_forever() -> None:
-    await asyncio.sleep(FIRST_SCAN_DELAY_SECONDS)
+async def _scan_forever(stop: asyncio.Event) -> None:
+    """Scan now and then every hour until `stop` is set. A scan is never cut off midway: a
+    cancelled transaction would keep its pooled connection, and the pool would never close."""
+    delay: float = FIRST_SCAN_DELAY_SECONDS
     while True:
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return
+        except TimeoutError:
+            pass
         try:
             await scan_configured()
         except Exception:  # a failed scan must not stop the web process; the next hour retries
             log.exception("提醒扫描失败")
-        await asyncio.sleep(SCAN_EVERY_SECONDS)
+        delay = SCAN_EVERY_SECONDS
 
 
 @contextlib.asynccontextmanager
 async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
-    """App lifespan: the hourly scan in-process, only when no worker does it (no REDIS_URL)."""
+    """App lifespan: the hourly scan in-process, only when no worker does it (no REDIS_URL).
+    On shutdown a scan in progress finishes first (up to SHUTDOWN_WAIT_SECONDS)."""
     settings = get_settings()
     if settings.redis_url or not settings.reminder_scan_in_process:
         yield
         return
-    task = asyncio.create_task(_scan_forever())
+    stop = asyncio.Event()
+    task = asyncio.create_task(_scan_forever(stop))
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_WAIT_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def scan_reminders_job(ctx: dict[str, Any]) -> str:

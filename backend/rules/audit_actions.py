@@ -46,6 +46,8 @@ class AuditAction(LabelledEnum):
     CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
     ACCESS_DENIED = "access_denied", "越权访问被拒绝"
     LISTS_IMPORT = "lists_import", "导入三张清单"
+    SCORE_LOCK = "score_lock", "锁定得分"
+    SCORE_UNLOCK = "score_unlock", "解除得分锁定"
 
 
 class AuditEntity(LabelledEnum):
@@ -64,3 +66,5 @@ class AuditEntity(LabelledEnum):
     SCORE_LOCK = "score_lock", "得分锁定"
     SUBMISSION = "submission", "报送材料"
     SUBMISSION_FILE = "submission_file", "报送文件"
+    LIST_VERSION = "list_version", "三张清单"
+    LISTS_COVERAGE = "lists_coverage", "三张清单覆盖表"

@@ -173,11 +173,11 @@ async def lock_year(year: int, as_of: dt.date, actor: Actor) -> int:
         ).returning(ScoreLock.id)
         lock_id = int(rows[0]["id"])
         await record(
-            AuditAction.SCORE_ADJUST,
+            AuditAction.SCORE_LOCK,
             actor,
             entity="score_lock",
             entity_id=lock_id,
-            changes={"locked": True, "year": year, "as_of": as_of, "enterprises": len(scores)},
+            changes={"year": year, "as_of": as_of, "enterprises": len(scores)},
         )
     return lock_id
 
@@ -195,9 +195,9 @@ async def unlock_year(year: int, actor: Actor, reason: str) -> None:
             {ScoreLock.unlocked_at: dt.datetime.now(dt.UTC), ScoreLock.unlocked_by: actor.id}
         ).where(ScoreLock.id == lock["id"])
         await record(
-            AuditAction.SCORE_ADJUST,
+            AuditAction.SCORE_UNLOCK,
             actor,
             entity="score_lock",
             entity_id=lock["id"],
-            changes={"unlocked": True, "year": year, "reason": reason[:500]},
+            changes={"year": year, "reason": reason[:500]},
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import re
+
 import httpx
 import pytest
 from litestar import Litestar
@@ -272,9 +274,9 @@ async def test_api_errors_are_chinese_json(
     reviewer, sid = clients["reviewer"], a6["id"]
     cases = [
         ({"decision": "approve"}, 400, "评级"),
-        ({"decision": "maybe"}, 400, "decision"),
+        ({"decision": "maybe"}, 400, "审核结论"),
         ({"decision": "return"}, 400, "退回原因"),
-        ({"decision": "return", "reasons": ["bogus"]}, 400, "代码无效"),
+        ({"decision": "return", "reasons": ["bogus"]}, 400, "退回原因无效"),
         ({"decision": "return", "reasons": ["other"]}, 400, "其他"),
         (
             {"decision": "return", "reasons": ["not_sealed"], "resubmit_by": "2023-13-01"},
@@ -364,3 +366,33 @@ async def test_a_newer_version_marks_the_waiting_one_superseded(
     rows = history.split("<tr>")[2:4]  # newest first
     assert "第 2 版" in rows[0] and "待审核" in rows[0] and "已被新版本替代" not in rows[0]
     assert "第 1 版" in rows[1] and "已被新版本替代" in rows[1]
+
+
+CODE_WORDS = re.compile(r"(?<![A-Za-z])[a-z_]{3,}")  # codes are lower case; "API" is a name
+
+
+async def test_review_messages_carry_no_codes(
+    clients: dict[str, httpx.AsyncClient], a6: dict[str, Any]
+) -> None:
+    """Every refusal a reviewer (page or API) reads is in Chinese labels: no decision, grade or
+    reason code, and no field name (the API's schema documents the codes)."""
+    reviewer, sid = clients["reviewer"], a6["id"]
+    cases: list[dict[str, Any]] = [
+        {"decision": "maybe"},
+        {"decision": "approve"},
+        {"decision": "approve", "grade": "superb"},
+        {"decision": "return"},
+        {"decision": "return", "reasons": ["bogus"]},
+        {"decision": "return", "reasons": ["other"]},
+        {"decision": "reopen"},
+        {"decision": "return", "reasons": ["not_sealed"], "resubmit_by": "2020-01-01"},
+    ]
+    for body in cases:
+        api = await api_review(reviewer, sid, body)
+        assert api.status_code in (400, 409, 422), (body, api.text)
+        detail = api.json()["detail"]
+        assert not CODE_WORDS.findall(detail.replace("YYYY-MM-DD", "")), (body, detail)
+        page = await post_form(reviewer, f"/reviews/{sid}", {**body, "action": "release"})
+        assert page.status_code == 422, (body, page.text[:200])
+        error = re.search(r'<div class="notice warn"[^>]*>(.*?)</div>', page.text, re.S)
+        assert error is not None and not CODE_WORDS.findall(error.group(1)), (body, error)

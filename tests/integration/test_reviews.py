@@ -396,3 +396,29 @@ async def test_review_messages_carry_no_codes(
         assert page.status_code == 422, (body, page.text[:200])
         error = re.search(r'<div class="notice warn"[^>]*>(.*?)</div>', page.text, re.S)
         assert error is not None and not CODE_WORDS.findall(error.group(1)), (body, error)
+
+
+async def test_queue_selection_only_with_drafts_late_flag_and_sort_in_the_url(
+    clients: dict[str, httpx.AsyncClient], roster: dict[str, int], a6: dict[str, Any]
+) -> None:
+    reviewer, sid = clients["reviewer"], a6["id"]
+    await f.submit(roster["U"], await f.obligation_id("P1"), at(2023, 6, 1), version_no=2)
+    page = (await reviewer.get("/reviews")).text
+    assert "<th>选择</th>" not in page and "发布所选草稿</button>" not in page  # no drafts yet
+    # G's P1 came on 2023-05-24, two calendar days after its deadline; A6 was on time.
+    assert "逾期报送 2 天" in page and "按期" in page
+    assert 'aria-sort="ascending"' in page and "sort=-submitted" in page  # default, reversible
+    by_name = (await reviewer.get("/reviews", params={"sort": "-enterprise"})).text
+    assert by_name.index("提级管理示例集团") < by_name.index("市属一级示例集团")
+    assert 'href="/reviews?sort=enterprise"' in by_name.replace("&amp;", "&")  # flips back
+    by_name = (await reviewer.get("/reviews", params={"sort": "enterprise"})).text
+    assert by_name.index("市属一级示例集团") < by_name.index("提级管理示例集团")
+    late_first = (await reviewer.get("/reviews", params={"sort": "-late"})).text
+    assert late_first.index("逾期报送 2 天") < late_first.index("按期")
+    assert late_first.index("逾期报送 10 天") < late_first.index("逾期报送 2 天")
+    odd = await reviewer.get("/reviews", params={"sort": "drop table"})
+    assert odd.status_code == 200 and 'aria-sort="ascending"' in odd.text  # default order
+    draft = {"decision": "return", "reasons": "other", "comment": "稿", "action": "draft"}
+    assert (await post_form(reviewer, f"/reviews/{sid}", draft)).status_code == 303
+    page = (await reviewer.get("/reviews")).text
+    assert "<th>选择</th>" in page and "发布所选草稿</button>" in page

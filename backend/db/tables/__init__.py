@@ -4,6 +4,7 @@ so that the schema ports to PostgreSQL-compatible domestic databases (达梦、�
 from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
+from backend.db.tables.mail import DigestLog, JobRun, MailOutbox
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
 from backend.db.tables.reminders import ReminderLog
 from backend.db.tables.scores import (
@@ -57,6 +58,9 @@ ALL_TABLES = (
     MfaFactor,
     MfaRecoveryCode,
     ReminderLog,
+    MailOutbox,
+    DigestLog,
+    JobRun,
 )
 
 __all__ = [
@@ -65,15 +69,18 @@ __all__ = [
     "ApiToken",
     "AppSetting",
     "AuditEvent",
+    "DigestLog",
     "EffectivenessRating",
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "JobRun",
     "ListExemption",
     "ListNode",
     "ListPost",
     "ListRisk",
     "ListVersion",
+    "MailOutbox",
     "MfaFactor",
     "MfaRecoveryCode",
     "Notification",

@@ -118,7 +118,9 @@ def test_a_mix_weighted_by_severity() -> None:
     # 20 × (1 + 1 + 0) / 6 = 6.67
     result = score(
         RUBRIC,
-        rect(finding(1, "general", ON_TIME), finding(2, "serious", LATE), finding(3, "major", OPEN)),
+        rect(
+            finding(1, "general", ON_TIME), finding(2, "serious", LATE), finding(3, "major", OPEN)
+        ),
     )
     assert result.rectification_points == pytest.approx(6.67, abs=0.005)
     shares = [round(line.points, 2) for line in result.rectification]

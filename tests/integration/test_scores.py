@@ -33,7 +33,7 @@ async def build_case(roster: dict[str, int]) -> int:
       R3  w 3   due 2023-03-31, nothing yet → 0, counted, 暂计
       A1b A1c A1d A2 A5 R1: due 12-31, nothing submitted, deadline not passed → not counted
     maximum = 8 + 8 + 14 + 3 = 33; earned = 6.8 + 6.4 + 9.8 = 23.0
-    obligations = 70 × 23 / 33 = 48.79; rectification 20 (no finding in 2023: 本年度无整改事项); effectiveness 0
+    obligations = 70 × 23 / 33 = 48.79; rectification 20 (本年度无整改事项); effectiveness 0
     total = 68.79 → 68.8 (合格), provisional because of R3."""
     u = roster["U"]
     v = await f.submit(u, await f.obligation_id("A6"), at(2023, 12, 22))

@@ -132,6 +132,17 @@ class Settings:
         """E-mail copies of messages are queued only when a server and a sender are set."""
         return bool(self.smtp_host and self.smtp_from)
 
+    # `hegui serve`: web processes (0: the core count in production, 1 otherwise), the log
+    # format ("json" or "text"), and how long a stop waits for requests in flight (uploads).
+    web_workers: int = 0
+    log_format: str = "text"
+    shutdown_grace_seconds: int = 120
+
+    def serve_workers(self) -> int:
+        if self.web_workers > 0:
+            return self.web_workers
+        return (os.cpu_count() or 1) if self.is_production else 1
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -209,6 +220,15 @@ class Settings:
             smtp_security=_env("SMTP_SECURITY", "starttls").lower(),
             smtp_timeout=float(_env_int("SMTP_TIMEOUT", 20)),
             base_url=(_env("HEGUI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            web_workers=max(_env_int("HEGUI_WORKERS", 0), 0),
+            log_format=(
+                "json"
+                if _env("HEGUI_LOG_FORMAT", "json" if environment == "production" else "text")
+                .lower()
+                .startswith("json")
+                else "text"
+            ),
+            shutdown_grace_seconds=max(_env_int("HEGUI_SHUTDOWN_GRACE_SECONDS", 120), 1),
         )
 
 

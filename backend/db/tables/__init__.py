@@ -6,6 +6,15 @@ from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.tables.mail import DigestLog, JobRun, MailOutbox
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
+from backend.db.tables.rectification import (
+    Finding,
+    FindingEvent,
+    FindingFile,
+    Inspection,
+    InspectionFile,
+    InspectionRating,
+    InspectionScope,
+)
 from backend.db.tables.reminders import ReminderLog
 from backend.db.tables.scores import (
     EffectivenessRating,
@@ -61,6 +70,13 @@ ALL_TABLES = (
     MailOutbox,
     DigestLog,
     JobRun,
+    Inspection,
+    InspectionScope,
+    InspectionRating,
+    InspectionFile,
+    Finding,
+    FindingEvent,
+    FindingFile,
 )
 
 __all__ = [
@@ -74,6 +90,13 @@ __all__ = [
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "Finding",
+    "FindingEvent",
+    "FindingFile",
+    "Inspection",
+    "InspectionFile",
+    "InspectionRating",
+    "InspectionScope",
     "JobRun",
     "ListExemption",
     "ListNode",

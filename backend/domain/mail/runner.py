@@ -11,6 +11,7 @@ from typing import Any
 
 from backend.domain.mail.sender import SendResult, send_due
 from backend.domain.shared.jobruns import ScheduledJob, recorded
+from backend.lib.process_lock import ProcessLock
 from backend.settings import get_settings
 
 log = logging.getLogger("hegui.mail")
@@ -28,7 +29,12 @@ async def send_mail_job(ctx: dict[str, Any]) -> str:
     return (await send_mail()).summary()
 
 
-async def _loop(stop: asyncio.Event) -> None:
+def send_lock() -> ProcessLock:
+    """With several web processes only the lock holder sends (claims keep it once anyway)."""
+    return ProcessLock(get_settings().var_dir / "mail-send.lock")
+
+
+async def _loop(stop: asyncio.Event, lock: ProcessLock) -> None:
     delay: float = FIRST_RUN_DELAY_SECONDS
     while True:
         try:
@@ -36,9 +42,11 @@ async def _loop(stop: asyncio.Event) -> None:
             return
         except TimeoutError:
             pass
+        delay = SEND_EVERY_SECONDS
+        if not lock.try_acquire():
+            continue
         with contextlib.suppress(Exception):  # recorded() logged it; the next round retries
             await send_mail()
-        delay = SEND_EVERY_SECONDS
 
 
 @contextlib.asynccontextmanager
@@ -49,7 +57,8 @@ async def mail_scheduler(_app: Any = None) -> AsyncIterator[None]:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(_loop(stop))
+    lock = send_lock()
+    task = asyncio.create_task(_loop(stop, lock))
     try:
         yield
     finally:
@@ -60,3 +69,4 @@ async def mail_scheduler(_app: Any = None) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        lock.release()

@@ -13,6 +13,7 @@ from typing import Any
 from backend.domain.reminders.digest import DigestResult, run_digest
 from backend.domain.reminders.scan import ScanResult, run_scan
 from backend.domain.shared.jobruns import ScheduledJob, recorded
+from backend.lib.process_lock import ProcessLock
 from backend.lib.timeutil import cn_datetime
 from backend.settings import get_settings
 
@@ -45,9 +46,16 @@ def lines(result: ScanResult) -> list[str]:
     ]
 
 
-async def _scan_forever(stop: asyncio.Event) -> None:
+def scan_lock() -> ProcessLock:
+    """`hegui serve --workers N` starts N web processes: only the one holding this lock scans
+    (the ledger would keep the reminders exactly-once anyway; this keeps the work once too)."""
+    return ProcessLock(get_settings().var_dir / "reminder-scan.lock")
+
+
+async def _scan_forever(stop: asyncio.Event, lock: ProcessLock) -> None:
     """Scan now and then every hour until `stop` is set. A scan is never cut off midway: a
-    cancelled transaction would keep its pooled connection, and the pool would never close."""
+    cancelled transaction would keep its pooled connection, and the pool would never close.
+    A process without the lock tries again each hour (its holder may have gone)."""
     delay: float = FIRST_SCAN_DELAY_SECONDS
     while True:
         try:
@@ -55,6 +63,9 @@ async def _scan_forever(stop: asyncio.Event) -> None:
             return
         except TimeoutError:
             pass
+        delay = SCAN_EVERY_SECONDS
+        if not lock.try_acquire():
+            continue
         try:
             await recorded(ScheduledJob.REMINDER_SCAN, scan_configured, summary)
         except Exception:  # a failed scan must not stop the web process; the next hour retries
@@ -63,7 +74,6 @@ async def _scan_forever(stop: asyncio.Event) -> None:
             await reviewer_digest()  # from 09:00 on, once a day (digest_log)
         except Exception:
             log.exception("待审核汇总发送失败")
-        delay = SCAN_EVERY_SECONDS
 
 
 @contextlib.asynccontextmanager
@@ -75,7 +85,8 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(_scan_forever(stop))
+    lock = scan_lock()
+    task = asyncio.create_task(_scan_forever(stop, lock))
     try:
         yield
     finally:
@@ -86,6 +97,7 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        lock.release()
 
 
 async def reviewer_digest() -> DigestResult:

@@ -146,5 +146,5 @@ async def send_due(limit: int = BATCH) -> SendResult:
             else:
                 result.retrying += 1
                 result.errors.append(error)
-        if len(rows) < limit or any(e is not None for e in outcomes):
+        if any(e is not None for e in outcomes):
             return result  # a failing server is tried again later, not in a tight loop

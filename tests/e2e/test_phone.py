@@ -18,7 +18,8 @@ PHONE = {"width": 390, "height": 844}
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 # The page's main column takes the phone's whole width and does not scroll sideways inside.
-CONTENT = """() => { const c = document.getElementById('content'); const r = c.getBoundingClientRect();
+CONTENT = """() => { const c = document.getElementById('content');
+                     const r = c.getBoundingClientRect();
                      return [r.left, r.width, c.scrollWidth - c.clientWidth]; }"""
 
 
@@ -182,7 +183,8 @@ def test_upload_from_the_workspace_on_a_phone(phone, tmp_path: Path) -> None:
     # One column: the document number and date stack rather than sit side by side.
     doc_no = page.locator("#upload-form input[name=doc_no]").bounding_box()
     doc_on = page.locator("#upload-form input[name=doc_on]").bounding_box()
-    assert doc_no is not None and doc_on is not None and doc_on["y"] > doc_no["y"] + doc_no["height"]
+    assert doc_no is not None and doc_on is not None
+    assert doc_on["y"] > doc_no["y"] + doc_no["height"]
     report = tmp_path / "合规管理工作报告.pdf"
     report.write_bytes(PDF)
     page.set_input_files("#upload-files", str(report))

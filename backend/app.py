@@ -23,6 +23,7 @@ from backend.db.lifespan import db_lifespan
 from backend.domain.accounts.admin import UserAdminController
 from backend.domain.accounts.controllers import LoginController, PasswordController
 from backend.domain.accounts.mfa_controllers import MfaController
+from backend.domain.accounts.own_email import OwnEmailController
 from backend.domain.accounts.own_tokens import OwnTokenController
 from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
@@ -34,8 +35,12 @@ from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
 from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
+from backend.domain.mail.controllers import MailOutboxController
+from backend.domain.mail.runner import mail_scheduler
 from backend.domain.notifications.controllers import NotificationController
+from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.rectification.api import RectificationApiController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -58,6 +63,7 @@ from backend.web.dependencies import app_dependencies
 from backend.web.edge import edge_middleware
 from backend.web.errors import http_error_handler
 from backend.web.health import healthz, readyz
+from backend.web.logs import request_id_middleware
 from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_hook
 from backend.web.params import path_id_middleware
@@ -112,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             OwnTokenController,
+            OwnEmailController,
             MfaController,
             UserAdminController,
             ExportController,
@@ -126,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BoardController,
             EnterpriseController,
             BoardApiController,
+            RectificationApiController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
@@ -133,6 +141,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListsApiController,
             ListsController,
             NotificationController,
+            MailOutboxController,
+            OperationsController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],
@@ -155,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             memory_lifespan,
             store_sweeper,
             reminder_scheduler,
+            mail_scheduler,
         ],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",
@@ -176,9 +187,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=2048, gzip_compress_level=5
         ),
-        logging_config=LoggingConfig(log_exceptions="debug"),
+        # The root logger is `hegui serve`'s (backend/web/logs.py: JSON or text, request ids).
+        logging_config=LoggingConfig(log_exceptions="debug", configure_root_logger=False),
         debug=settings.debug,
     )
     # In front of the router, so that unknown paths and every method meet it too.
     app.asgi_handler = edge_middleware(app.asgi_handler, settings)
+    # Outermost: even the edge's refusals carry a request id and an access line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
     return app

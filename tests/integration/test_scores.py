@@ -33,7 +33,7 @@ async def build_case(roster: dict[str, int]) -> int:
       R3  w 3   due 2023-03-31, nothing yet → 0, counted, 暂计
       A1b A1c A1d A2 A5 R1: due 12-31, nothing submitted, deadline not passed → not counted
     maximum = 8 + 8 + 14 + 3 = 33; earned = 6.8 + 6.4 + 9.8 = 23.0
-    obligations = 70 × 23 / 33 = 48.79; rectification 20 (no ledger yet); effectiveness 0
+    obligations = 70 × 23 / 33 = 48.79; rectification 20 (本年度无整改事项); effectiveness 0
     total = 68.79 → 68.8 (合格), provisional because of R3."""
     u = roster["U"]
     v = await f.submit(u, await f.obligation_id("A6"), at(2023, 12, 22))
@@ -96,7 +96,7 @@ async def test_hand_worked_score_matches_service_api_and_pages(
     assert "提级管理示例集团（示例）" in page.text and "合格" in page.text
     detail = await client.get(f"/scores/{u}?{Q}")
     assert detail.status_code == 200
-    for text in ("68.8", "48.8", "逾期 2 个工作日", "不计", "整改台账功能上线前"):
+    for text in ("68.8", "48.8", "逾期 2 个工作日", "不计", "本年度无整改事项"):
         assert text in detail.text, text
     assert "保存评价" not in detail.text  # the leader reads only
 
@@ -119,7 +119,10 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
 
     # 优 2.5 + 良 2.0 + 合格 1.5 + 不合格 0 = 6.0 → 68.79 + 6 = 74.79
     ratings = {"organisation": "excellent", "rules": "good", "mechanism": "pass"}
-    await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN)
+    with pytest.raises(ScoreError, match="理由"):  # a hand rating overrides: it needs a reason
+        await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN)
+    assert await total() == 68.8
+    await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN, "未经检查")
     assert await total() == 74.8
     await changes.add_adjustment(u, 2023, 3, "获评合规管理示范单位", ADMIN)  # 77.79
     assert await total() == 77.8
@@ -147,7 +150,7 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
     form = {"_csrf_token": token, "year": "2023", "as_of": "2023-12-31"}
     response = await client.post(
         f"/scores/{u}/ratings",
-        data={**form, **ratings, "effectiveness": "excellent"},  # +2.5 → 67.29
+        data={**form, **ratings, "effectiveness": "excellent", "reason": "复核改定"},  # +2.5
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -161,7 +164,9 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
     bad = await client.post(f"/scores/{u}/adjustments", data={**form, "amount": "1", "reason": ""})
     assert bad.status_code == 422 and "请填写加减分理由" in bad.text
     audited = await AuditEvent.count().where(AuditEvent.action == "score_adjust")
-    assert audited == 8  # 1 + 4 adjustments + 1 revocation + 1 rating + 1 adjustment
+    assert audited == 6  # 4 adjustments + 1 revocation + 1 adjustment
+    overrides = await AuditEvent.count().where(AuditEvent.action == "rating_override")
+    assert overrides == 2  # the service's and the page's, each with its reason
 
 
 async def test_lock_freezes_scores_and_unlock_is_audited(

@@ -4,7 +4,17 @@ so that the schema ports to PostgreSQL-compatible domestic databases (达梦、�
 from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
+from backend.db.tables.mail import DigestLog, JobRun, MailOutbox
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
+from backend.db.tables.rectification import (
+    Finding,
+    FindingEvent,
+    FindingFile,
+    Inspection,
+    InspectionFile,
+    InspectionRating,
+    InspectionScope,
+)
 from backend.db.tables.reminders import ReminderLog
 from backend.db.tables.scores import (
     EffectivenessRating,
@@ -57,6 +67,16 @@ ALL_TABLES = (
     MfaFactor,
     MfaRecoveryCode,
     ReminderLog,
+    MailOutbox,
+    DigestLog,
+    JobRun,
+    Inspection,
+    InspectionScope,
+    InspectionRating,
+    InspectionFile,
+    Finding,
+    FindingEvent,
+    FindingFile,
 )
 
 __all__ = [
@@ -65,15 +85,25 @@ __all__ = [
     "ApiToken",
     "AppSetting",
     "AuditEvent",
+    "DigestLog",
     "EffectivenessRating",
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "Finding",
+    "FindingEvent",
+    "FindingFile",
+    "Inspection",
+    "InspectionFile",
+    "InspectionRating",
+    "InspectionScope",
+    "JobRun",
     "ListExemption",
     "ListNode",
     "ListPost",
     "ListRisk",
     "ListVersion",
+    "MailOutbox",
     "MfaFactor",
     "MfaRecoveryCode",
     "Notification",

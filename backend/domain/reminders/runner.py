@@ -10,7 +10,10 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from backend.domain.reminders.digest import DigestResult, run_digest
 from backend.domain.reminders.scan import ScanResult, run_scan
+from backend.domain.shared.jobruns import ScheduledJob, recorded
+from backend.lib.process_lock import ProcessLock
 from backend.lib.timeutil import cn_datetime
 from backend.settings import get_settings
 
@@ -43,9 +46,16 @@ def lines(result: ScanResult) -> list[str]:
     ]
 
 
-async def _scan_forever(stop: asyncio.Event) -> None:
+def scan_lock() -> ProcessLock:
+    """`hegui serve --workers N` starts N web processes: only the one holding this lock scans
+    (the ledger would keep the reminders exactly-once anyway; this keeps the work once too)."""
+    return ProcessLock(get_settings().var_dir / "reminder-scan.lock")
+
+
+async def _scan_forever(stop: asyncio.Event, lock: ProcessLock) -> None:
     """Scan now and then every hour until `stop` is set. A scan is never cut off midway: a
-    cancelled transaction would keep its pooled connection, and the pool would never close."""
+    cancelled transaction would keep its pooled connection, and the pool would never close.
+    A process without the lock tries again each hour (its holder may have gone)."""
     delay: float = FIRST_SCAN_DELAY_SECONDS
     while True:
         try:
@@ -53,11 +63,17 @@ async def _scan_forever(stop: asyncio.Event) -> None:
             return
         except TimeoutError:
             pass
+        delay = SCAN_EVERY_SECONDS
+        if not lock.try_acquire():
+            continue
         try:
-            await scan_configured()
+            await recorded(ScheduledJob.REMINDER_SCAN, scan_configured, summary)
         except Exception:  # a failed scan must not stop the web process; the next hour retries
             log.exception("提醒扫描失败")
-        delay = SCAN_EVERY_SECONDS
+        try:
+            await reviewer_digest()  # from 09:00 on, once a day (digest_log)
+        except Exception:
+            log.exception("待审核汇总发送失败")
 
 
 @contextlib.asynccontextmanager
@@ -69,7 +85,8 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(_scan_forever(stop))
+    lock = scan_lock()
+    task = asyncio.create_task(_scan_forever(stop, lock))
     try:
         yield
     finally:
@@ -80,8 +97,18 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        lock.release()
+
+
+async def reviewer_digest() -> DigestResult:
+    return await recorded(ScheduledJob.REVIEWER_DIGEST, run_digest, DigestResult.summary)
+
+
+async def reviewer_digest_job(ctx: dict[str, Any]) -> str:
+    """arq cron (hourly and at start-up): today's digest once per reviewer, from 09:00 on."""
+    return (await reviewer_digest()).summary()
 
 
 async def scan_reminders_job(ctx: dict[str, Any]) -> str:
     """arq cron job (hourly in the worker). Safe to repeat: the ledger keeps it exactly-once."""
-    return summary(await scan_configured())
+    return summary(await recorded(ScheduledJob.REMINDER_SCAN, scan_configured, summary))

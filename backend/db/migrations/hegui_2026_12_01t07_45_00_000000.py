@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
 from piccolo.columns.column_types import Varchar
 
-ID = "2026-12-01T06:55:00:000000"
+ID = "2026-12-01T07:45:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "audit actions 锁定得分 / 解除得分锁定 join the action choices; no SQL change"
 
@@ -58,6 +58,17 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
+                    "EMAIL_CHANGE": "email_change",
+                    "MAIL_RETRY": "mail_retry",
+                    "REMINDER_POLICY": "reminder_policy",
+                    "INSPECTION_CREATE": "inspection_create",
+                    "FINDING_RAISE": "finding_raise",
+                    "FINDING_PROGRESS": "finding_progress",
+                    "FINDING_CLOSE_REQUEST": "finding_close_request",
+                    "FINDING_CLOSE": "finding_close",
+                    "FINDING_REJECT": "finding_reject",
+                    "FINDING_IMPORT": "finding_import",
+                    "RATING_OVERRIDE": "rating_override",
                     "SCORE_LOCK": "score_lock",
                     "SCORE_UNLOCK": "score_unlock",
                 },
@@ -104,6 +115,17 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
+                    "EMAIL_CHANGE": "email_change",
+                    "MAIL_RETRY": "mail_retry",
+                    "REMINDER_POLICY": "reminder_policy",
+                    "INSPECTION_CREATE": "inspection_create",
+                    "FINDING_RAISE": "finding_raise",
+                    "FINDING_PROGRESS": "finding_progress",
+                    "FINDING_CLOSE_REQUEST": "finding_close_request",
+                    "FINDING_CLOSE": "finding_close",
+                    "FINDING_REJECT": "finding_reject",
+                    "FINDING_IMPORT": "finding_import",
+                    "RATING_OVERRIDE": "rating_override",
                 },
             )
         },

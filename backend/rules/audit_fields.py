@@ -145,6 +145,14 @@ FIELDS: dict[str, Field] = {
     "posts": Field("岗位条目", unit="条"),
     "nodes": Field("流程条目", unit="条"),
     "result": Field("检查结果", _codes(Result)),
+    # e-mail, 督促检查 and the 整改台账
+    "email": Field("电子邮箱"),
+    "attempts": Field("已尝试", unit="次"),
+    "finding": Field("整改问题"),
+    "description": Field("问题描述"),
+    "severity": Field("严重程度"),
+    "deadline": Field("整改期限"),
+    "note": Field("进展说明"),
     # the audit log's own filters
     "filters": Field("筛选条件"),
     "page": Field("页码"),
@@ -156,6 +164,10 @@ FIELDS: dict[str, Field] = {
 }
 
 # A key that means something else under one action.
+BY_ACTION_FIELDS: dict[tuple[str, str], Field] = {
+    (AuditAction.INSPECTION_CREATE, "enterprises"): Field("检查企业", ref=ENTERPRISE),
+    (AuditAction.INSPECTION_CREATE, "ratings"): Field("有效性评价", _codes(Rating)),
+}
 BY_ACTION: dict[tuple[str, str], str] = {
     (AuditAction.EXPORT, "name"): "导出内容",
     (AuditAction.FILE_DOWNLOAD, "name"): "文件名",
@@ -174,6 +186,8 @@ def field_of(key: str, action: str = "") -> Field | None:
     """The registry's field, None for a key nobody registered (a test keeps that empty)."""
     if _CJK.search(key):
         return Field(key)
+    if (action, key) in BY_ACTION_FIELDS:
+        return BY_ACTION_FIELDS[(action, key)]
     found = FIELDS.get(key)
     if found is None:
         return None
@@ -181,20 +195,21 @@ def field_of(key: str, action: str = "") -> Field | None:
     return Field(override, found.values, found.ref, found.hidden, found.unit) if override else found
 
 
-def references(changes: Any) -> set[tuple[str, int]]:
+def references(changes: Any, action: str = "") -> set[tuple[str, int]]:
     """(kind, id) of every id in the changes that names an account, enterprise or submission."""
     found: set[tuple[str, int]] = set()
     if not isinstance(changes, dict):
         return found
     for key, value in changes.items():
-        spec = FIELDS.get(key)
+        spec = field_of(str(key), action)
         if spec is not None and spec.ref:
             pair = value if isinstance(value, dict) and set(value) == {"from", "to"} else None
-            for one in (pair["from"], pair["to"]) if pair else (value,):
+            values = (pair["from"], pair["to"]) if pair else value
+            for one in values if isinstance(values, list | tuple) else (values,):
                 if isinstance(one, int) and not isinstance(one, bool):
                     found.add((spec.ref, one))
         elif isinstance(value, dict):
-            found |= references(value)
+            found |= references(value, action)
     return found
 
 
@@ -223,6 +238,14 @@ def _cn_date(text: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else text
 
 
+def _numbered(key: str, names: Mapping[tuple[str, int], str]) -> Field:
+    """A key that is an enterprise id (an inspection's ratings per enterprise) reads as its
+    name, its value as a rating."""
+    if key.isdecimal() and len(key) < 12:
+        return Field(names.get((ENTERPRISE, int(key)), "企业"), _codes(Rating))
+    return Field("其他")
+
+
 def describe(
     changes: Any, action: str = "", names: Mapping[tuple[str, int], str] | None = None
 ) -> str:
@@ -238,7 +261,7 @@ def describe(
     order = {key: n for n, key in enumerate(FIELDS)}
     items = sorted(changes.items(), key=lambda kv: order.get(str(kv[0]), len(order)))
     for key, value in items:
-        spec = field_of(str(key), action) or Field("其他")
+        spec = field_of(str(key), action) or _numbered(str(key), names)
         if spec.hidden or value is None or value == "" or value == []:
             continue  # a return has no grade, an approval no reasons: not worth a （空）
         if isinstance(value, dict) and set(value) == {"from", "to"}:

@@ -3,10 +3,9 @@ Each decision shows at once on the board and in the group's notifications, and i
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
-
-import re
 
 import httpx
 import pytest

@@ -13,9 +13,9 @@ from litestar.response import Response, Template
 
 from backend.domain.audit.service import audit_page, build_workbook, decorate, export_rows
 from backend.domain.errors import Invalid
+from backend.domain.shared.sorting import parse_sort
 from backend.lib.ids import id_in_range
 from backend.lib.timeutil import now, parse_date
-from backend.domain.shared.sorting import parse_sort
 from backend.security.audit import ACTION_LABELS, SORTABLE, AuditAction, record, verify_chain
 from backend.security.dependencies import actor_for
 from backend.security.policy import Access

@@ -141,7 +141,7 @@ async def name_objects(rows: list[dict[str, Any]]) -> None:
     ids inside its changes) and ``enterprise_name``."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
-        for kind, ref in audit_fields.references(row["changes"]):
+        for kind, ref in audit_fields.references(row["changes"], row["action"]):
             wanted[kind].add(ref)
         if row["entity"] in _LOOKUPS and (ids := _ids([row["entity_id"]])):
             wanted[row["entity"]].update(ids)

@@ -169,6 +169,22 @@ async def test_demo_data_tells_a_story(programme: int, tmp_path: Path) -> None:
     assert await EffectivenessRating.count().where(EffectivenessRating.score_year == 2025) == 120
     files = list(tmp_path.rglob("*"))
     assert any(f.is_file() and f.read_bytes().startswith(b"%PDF-") for f in files)
+    # The deliverables are Chinese PDFs that read like one: issuer, title as named, sections.
+    from pypdf import PdfReader
+
+    from backend.db.tables import SubmissionFile
+
+    store = FileStore(tmp_path)
+    shown = await SubmissionFile.select().where(SubmissionFile.original_name.like("%实施方案%"))
+    assert shown
+    for row in shown[:3]:
+        with store.open(row["sha256"]) as handle:
+            pdf = PdfReader(handle)
+            text = pdf.pages[0].extract_text()
+            title = row["original_name"].removesuffix(".pdf")
+            assert title in text.replace("\n", "")
+            assert "包头市××集团有限公司" in text and "一、总体要求" in text and "虚构" in text
+            assert pdf.metadata is not None and pdf.metadata.title == f"包头市××集团有限公司{title}"
 
 
 async def test_migrations_describe_every_column_of_the_tables() -> None:

@@ -113,9 +113,11 @@ async def test_enterprise_timeline_grouped_by_year_with_links(
     assert html.index('class="timeline-year">2024年') < html.index('class="timeline-year">2023年')
     # events newest first inside their year; each links to its page
     year_2023 = html[html.index('class="timeline-year">2023年') :]
-    assert year_2023.index("A5（2023） 第 1 版退回修改") < year_2023.index("P1（2023） 报送第 1 版")
+    assert year_2023.index("A5（2023年度） 第 1 版退回修改") < year_2023.index(
+        "P1（2023年度） 报送第 1 版"
+    )
     assert re.search(
-        r'<a href="/reviews/\d+" title="打开审核页面">A5（2023） 第 1 版退回修改</a>', html
+        r'<a href="/reviews/\d+" title="打开审核页面">A5（2023年度） 第 1 版退回修改</a>', html
     )
     # without the right to review, the task's record opens in the side panel (and its row)
     await staff.get("/logout")

@@ -112,7 +112,7 @@ async def test_return_updates_board_and_notifies_the_group(
     notes = await Notification.select().where(Notification.kind == "review")
     recipients = {n["recipient"] for n in notes}
     assert recipients == {tenant_accounts["ent_g"], tenant_accounts["ent_g_user"]}
-    title = f"【退回修改】A6（2023年）{a6['obligation']['title']}（第 1 版）"
+    title = f"【退回修改】A6（2023年度）{a6['obligation']['title']}（第 1 版）"
     assert {n["title"] for n in notes} == {title}
     assert notes[0]["link"] == "/workspace"
     assert "材料不全、未盖章" in notes[0]["body"]
@@ -405,7 +405,7 @@ async def test_queue_selection_only_with_drafts_late_flag_and_sort_in_the_url(
     page = (await reviewer.get("/reviews")).text
     assert "<th>选择</th>" not in page and "发布所选草稿</button>" not in page  # no drafts yet
     # G's P1 came on 2023-05-24, two calendar days after its deadline; A6 was on time.
-    assert "逾期报送 2 天" in page and "按期" in page
+    assert "逾期报送 2 个自然日" in page and "按期" in page
     assert 'aria-sort="ascending"' in page and "sort=-submitted" in page  # default, reversible
     by_name = (await reviewer.get("/reviews", params={"sort": "-enterprise"})).text
     assert by_name.index("提级管理示例集团") < by_name.index("市属一级示例集团")
@@ -413,8 +413,8 @@ async def test_queue_selection_only_with_drafts_late_flag_and_sort_in_the_url(
     by_name = (await reviewer.get("/reviews", params={"sort": "enterprise"})).text
     assert by_name.index("市属一级示例集团") < by_name.index("提级管理示例集团")
     late_first = (await reviewer.get("/reviews", params={"sort": "-late"})).text
-    assert late_first.index("逾期报送 2 天") < late_first.index("按期")
-    assert late_first.index("逾期报送 10 天") < late_first.index("逾期报送 2 天")
+    assert late_first.index("逾期报送 2 个自然日") < late_first.index("按期")
+    assert late_first.index("逾期报送 10 个自然日") < late_first.index("逾期报送 2 个自然日")
     odd = await reviewer.get("/reviews", params={"sort": "drop table"})
     assert odd.status_code == 200 and 'aria-sort="ascending"' in odd.text  # default order
     draft = {"decision": "return", "reasons": "other", "comment": "稿", "action": "draft"}

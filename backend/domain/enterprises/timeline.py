@@ -51,7 +51,7 @@ async def enterprise_timeline(
     facts = await load_facts([c.id for c in columns], as_of, [reporter])
     cells = build_cells(enterprise, columns, CellComputer(facts, as_of, window))
     columns = [c for c in columns if c.id in cells]
-    codes = {c.id: f"{c.code}（{c.due_year}）" for c in columns}
+    codes = {c.id: f"{c.code}（{c.due_year}年度）" for c in columns}
     return Timeline(columns, cells, await _events(enterprise.id, codes, as_of), programme)
 
 

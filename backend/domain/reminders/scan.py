@@ -71,9 +71,9 @@ def message(candidate: Candidate, as_of: dt.datetime) -> tuple[str, str]:
     if step.kind is ReminderKind.OVERDUE:
         late = (local_date(as_of) - step.target_on).days
         return (
-            f"【逾期提醒】{column.title} 已逾期 {late} 天",
+            f"【逾期提醒】{column.title} 已逾期 {late} 个自然日",
             f"{name}：「{column.title}」{clause}应于 {cn_date(step.target_on)} 前报送，"
-            f"至今尚未报送，已逾期 {late} 天。请尽快在工作台报送。",
+            f"至今尚未报送，已逾期 {late} 个自然日。请尽快在工作台报送。",
         )
     if step.kind is ReminderKind.BEFORE_RESUBMIT:
         return (
@@ -173,7 +173,7 @@ async def run_scan(
             result.sent.append(
                 Sent(
                     candidate.enterprise.name,
-                    f"{column.code}（{column.due_year}年）",
+                    f"{column.code}（{column.due_year}年度）",
                     candidate.step.kind,
                     title,
                     count,

@@ -33,7 +33,7 @@ async def _programme_and_check(year: int, *, unlocked: bool = True) -> dict[str,
     if year not in years:
         raise ScoreError(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     if unlocked and await active_lock(programme["id"], year) is not None:
-        raise ScoreError(f"{year} 年度得分已锁定，请先解锁再修改。")
+        raise ScoreError(f"{year}年度得分已锁定，请先解锁再修改。")
     return programme
 
 
@@ -204,7 +204,7 @@ async def unlock_year(year: int, actor: Actor, reason: str) -> None:
     programme = await _programme_and_check(year, unlocked=False)
     lock = await active_lock(programme["id"], year)
     if lock is None:
-        raise ScoreError(f"{year} 年度得分未锁定。")
+        raise ScoreError(f"{year}年度得分未锁定。")
     async with write_transaction():
         await ScoreLock.update(
             {ScoreLock.unlocked_at: dt.datetime.now(dt.UTC), ScoreLock.unlocked_by: actor.id}

@@ -37,6 +37,7 @@ from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
+from backend.domain.rectification.pages import RectificationController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseController,
             BoardApiController,
             RectificationApiController,
+            RectificationController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,

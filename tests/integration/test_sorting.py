@@ -61,3 +61,12 @@ async def test_users_and_audit_log_sort(admin: httpx.AsyncClient) -> None:
     reverse = (await admin.get("/audit", params={"sort": "-actor"})).text
     assert reverse.index("<td>auditor</td>") < reverse.index("<td>admin</td>")
     assert "sort=-actor" in by_actor and 'aria-sort="ascending"' in by_actor
+
+
+async def test_enterprise_admin_list_sorts_and_keeps_filters(admin: httpx.AsyncClient) -> None:
+    page = await admin.get("/admin/enterprises", params={"sort": "-name", "status": "all"})
+    assert page.status_code == 200
+    html = page.text
+    u, g = html.index("<td>提级管理示例集团（示例）"), html.rindex("<td>市属一级示例集团（示例）")
+    assert html.index("<td>示例子公司甲（示例）") < u < g  # by code point, descending
+    assert "status=all" in html and 'aria-sort="descending"' in html

@@ -9,10 +9,14 @@ from litestar.response import Template
 
 from backend.domain.enterprises.timeline import enterprise_timeline
 from backend.domain.errors import Invalid, NotFound
-from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
-from backend.domain.shared.sorting import SortKey, parse_sort, sort_rows
+from backend.domain.shared.enterprises import (
+    ENTERPRISE_SORT,
+    get_enterprise,
+    matches_query,
+    visible_enterprises,
+)
+from backend.domain.shared.sorting import parse_sort, sort_rows
 from backend.lib.timeutil import parse_date, today
-from backend.rules.cohorts import Cohort
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.web.dependencies import TenancyDep
@@ -20,14 +24,6 @@ from backend.web.paging import page_of
 from backend.web.params import QueryPage
 
 PAGE_SIZE = 50
-# Sortable columns; without a sort the roster keeps its order (groups, each with its subsidiaries).
-SORT_KEYS: dict[str, SortKey] = {
-    "name": lambda e: e.name,
-    "credit_code": lambda e: e.credit_code,
-    "cohort": lambda e: list(Cohort).index(e.cohort),
-    "tier": lambda e: e.tier,
-    "counsel": lambda e: e.has_general_counsel,
-}
 
 
 class EnterpriseController(Controller):
@@ -43,8 +39,8 @@ class EnterpriseController(Controller):
         page: QueryPage = 1,
     ) -> Template:
         everyone = await visible_enterprises(tenancy)
-        sort = parse_sort(request.query_params.get("sort"), SORT_KEYS)
-        rows = sort_rows([e for e in everyone if matches_query(e, q)], sort, SORT_KEYS)
+        sort = parse_sort(request.query_params.get("sort"), ENTERPRISE_SORT)
+        rows = sort_rows([e for e in everyone if matches_query(e, q)], sort, ENTERPRISE_SORT)
         context = {
             **page_of(rows, page, PAGE_SIZE),
             "q": q,

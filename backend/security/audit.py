@@ -186,9 +186,9 @@ async def search(
     order: str = "time",
     descending: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of events, newest first (or by ``order``, one of SORTABLE), and the total
-    matching. ``since``/``until`` are
-    Shanghai calendar days, both inclusive; ``actor`` matches part of the actor's name."""
+    """One page of events, newest first (or by ``order``, one of SORTABLE, ties newest first),
+    and the total matching. ``since``/``until`` are Shanghai calendar days, both inclusive;
+    ``actor`` matches part of the actor's name."""
     where: list[Any] = []
     if action:
         where.append(AuditEvent.action == action)

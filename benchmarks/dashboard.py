@@ -159,9 +159,10 @@ def markdown(machine: dict, args: argparse.Namespace, sizes: list[dict]) -> str:
             endpoint = (
                 f"`/api/v1/dashboard/{name}`" if "/" not in name and " " not in name else name
             )
+            size_text = f"{r['bytes']:,}" if r["bytes"] else "—"
             lines.append(
                 f"| {size['groups']} ({size['enterprises']}) | {endpoint} | "
-                f"{r['median_ms']} | {r['p90_ms']} | {r['bytes'] or '—'} | {r['statements']} |"
+                f"{r['median_ms']} | {r['p90_ms']} | {size_text} | {r['statements']} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -28,6 +28,8 @@ from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
+from backend.domain.chase.api import ReminderApiController
+from backend.domain.chase.controllers import ChaseController
 from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
@@ -133,6 +135,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListsApiController,
             ListsController,
             NotificationController,
+            ChaseController,
+            ReminderApiController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -46,6 +46,7 @@ class AuditAction(LabelledEnum):
     CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
     ACCESS_DENIED = "access_denied", "越权访问被拒绝"
     LISTS_IMPORT = "lists_import", "导入三张清单"
+    CHASE = "chase", "催报"
 
 
 class AuditEntity(LabelledEnum):
@@ -64,3 +65,4 @@ class AuditEntity(LabelledEnum):
     SCORE_LOCK = "score_lock", "得分锁定"
     SUBMISSION = "submission", "报送材料"
     SUBMISSION_FILE = "submission_file", "报送文件"
+    CHASE = "chase", "催报"

@@ -29,6 +29,7 @@ class Access(StrEnum):
     ADMIN = "admin"  # accounts and the roster (system administration)
     AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
     API = "api"  # the API page: roles that connect systems (not leaders, not enterprise staff)
+    CHASE = "chase"  # 催报 and the 通报: SASAC staff who chase (admin, reviewer), not leaders
 
 
 RULES: dict[Access, frozenset[Role] | None] = {
@@ -43,6 +44,7 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.ADMIN: frozenset({Role.SASAC_ADMIN}),
     Access.AUDIT: frozenset({Role.AUDITOR}),
     Access.API: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.ENTERPRISE_ADMIN}),
+    Access.CHASE: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
 }
 
 

@@ -38,6 +38,7 @@ from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.rectification.api import RectificationApiController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BoardController,
             EnterpriseController,
             BoardApiController,
+            RectificationApiController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,

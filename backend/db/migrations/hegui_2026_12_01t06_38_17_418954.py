@@ -146,6 +146,14 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
+                    "INSPECTION_CREATE": "inspection_create",
+                    "FINDING_RAISE": "finding_raise",
+                    "FINDING_PROGRESS": "finding_progress",
+                    "FINDING_CLOSE_REQUEST": "finding_close_request",
+                    "FINDING_CLOSE": "finding_close",
+                    "FINDING_REJECT": "finding_reject",
+                    "FINDING_IMPORT": "finding_import",
+                    "RATING_OVERRIDE": "rating_override",
                     "CHASE": "chase",
                 },
             )
@@ -191,6 +199,7 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
+                    "CHASE": "chase",
                 },
             )
         },

@@ -13,17 +13,19 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from backend.db.tables import Notification, ReminderLog
+from backend.db.tables import ReminderLog
 from backend.db.tables.reminders import chase_key
 from backend.db.transactions import write_transaction
 from backend.domain.chase.targets import Recipient, Target
 from backend.domain.errors import Invalid
+from backend.domain.mail.compose import MailFacts
+from backend.domain.notifications.deliver import Outgoing, deliver
 from backend.lib.timeutil import cn_date, local_date
 from backend.rules.audit_actions import AuditEntity
+from backend.rules.messages import NotificationKind
 from backend.rules.reminders import ReminderKind
 from backend.security.audit import Actor, AuditAction, record
 
-NOTIFICATION_KIND = "chase"  # the 消息 kind of a 催报 (GET /api/v1/notifications)
 BATCH = re.compile(r"^[0-9a-f]{16,32}$")
 
 
@@ -99,18 +101,28 @@ async def send_chase(targets: list[Target], note: str, actor: Actor, batch: str)
                 .returning(ReminderLog.id, ReminderLog.recipient)
             )
             by_id = {r.id: r for r in target.recipients}
-            for row in won:
-                created = await Notification.insert(
-                    Notification(
+            facts = MailFacts(
+                enterprise=target.enterprise.name,
+                obligation=target.column.title,
+                clause=target.column.clause or "",
+                due_on=target.state.due_on,
+            )
+            ids = await deliver(
+                [
+                    Outgoing(
                         recipient=row["recipient"],
-                        enterprise=target.enterprise.id,
-                        kind=NOTIFICATION_KIND,
+                        kind=NotificationKind.CHASE,
                         title=title,
                         body=body,
                         link=link_for(target),
+                        enterprise=target.enterprise.id,
+                        facts=facts,
                     )
-                ).returning(Notification.id)
-                await ReminderLog.update({ReminderLog.notification: created[0]["id"]}).where(
+                    for row in won
+                ]
+            )
+            for row, notification_id in zip(won, ids, strict=True):
+                await ReminderLog.update({ReminderLog.notification: notification_id}).where(
                     ReminderLog.id == row["id"]
                 )
                 result.recipients.append((target, by_id[row["recipient"]]))

@@ -23,7 +23,7 @@ class Account(Table, tablename="account", schema=None):
     )
 
 
-ID = "2026-12-01T06:38:17:418954"
+ID = "2026-12-01T07:06:34:231240"
 VERSION = "1.38.0"
 DESCRIPTION = "催报 in the reminder ledger (sent_by, note, batch; kind chase) and the chase audit action"
 
@@ -146,6 +146,9 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
+                    "EMAIL_CHANGE": "email_change",
+                    "MAIL_RETRY": "mail_retry",
+                    "REMINDER_POLICY": "reminder_policy",
                     "INSPECTION_CREATE": "inspection_create",
                     "FINDING_RAISE": "finding_raise",
                     "FINDING_PROGRESS": "finding_progress",
@@ -199,7 +202,17 @@ async def forwards():
                     "CSRF_FAILED": "csrf_failed",
                     "ACCESS_DENIED": "access_denied",
                     "LISTS_IMPORT": "lists_import",
-                    "CHASE": "chase",
+                    "EMAIL_CHANGE": "email_change",
+                    "MAIL_RETRY": "mail_retry",
+                    "REMINDER_POLICY": "reminder_policy",
+                    "INSPECTION_CREATE": "inspection_create",
+                    "FINDING_RAISE": "finding_raise",
+                    "FINDING_PROGRESS": "finding_progress",
+                    "FINDING_CLOSE_REQUEST": "finding_close_request",
+                    "FINDING_CLOSE": "finding_close",
+                    "FINDING_REJECT": "finding_reject",
+                    "FINDING_IMPORT": "finding_import",
+                    "RATING_OVERRIDE": "rating_override",
                 },
             )
         },

@@ -31,6 +31,8 @@ from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
 from backend.domain.chase.api import ReminderApiController
 from backend.domain.chase.controllers import ChaseController
+from backend.domain.dashboard.api import DashboardApiController
+from backend.domain.dashboard.controllers import DashboardController
 from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
@@ -143,6 +145,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListsApiController,
             ListsController,
             NotificationController,
+            DashboardController,
+            DashboardApiController,
             MailOutboxController,
             OperationsController,
             ChaseController,

@@ -45,6 +45,7 @@ from backend.domain.notifications.controllers import NotificationController
 from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
+from backend.domain.rectification.pages import RectificationController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseController,
             BoardApiController,
             RectificationApiController,
+            RectificationController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,

@@ -100,3 +100,26 @@ def enterprise_scope(user: CurrentUser | None) -> int | None:
     if user.group_id is None:
         raise PermissionError("企业账户未绑定企业")
     return user.group_id
+
+
+# --- 工作台 (the first page after sign-in) ----------------------------------------------------
+
+
+class Desk(StrEnum):
+    """The panels of the 工作台; a user gets those whose access rule admits them."""
+
+    REVIEW = "review"  # reviewers: what waits for them
+    ENTERPRISE = "enterprise"  # enterprise staff: what the group owes
+    OVERVIEW = "overview"  # leaders and SASAC staff: the programme at a glance
+
+
+DESK_ACCESS: dict[Desk, Access] = {
+    Desk.REVIEW: Access.REVIEW,
+    Desk.ENTERPRISE: Access.SUBMIT,
+    Desk.OVERVIEW: Access.EXPORT,
+}
+
+
+def desks(user: CurrentUser | None) -> list[Desk]:
+    """The user's 工作台 panels, own work first; empty for roles without one (the auditor)."""
+    return [desk for desk, rule in DESK_ACCESS.items() if allowed(rule, user)]

@@ -143,9 +143,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         counter = QueryCounter(engine_finder())
         counter.install()
         try:
-            results = [
-                await run_size(int(g), args, counter) for g in args.sizes.split(",") if g
-            ]
+            results = [await run_size(int(g), args, counter) for g in args.sizes.split(",") if g]
         finally:
             counter.uninstall()
     return {"machine": machine, "results": results, "args": vars(args)}

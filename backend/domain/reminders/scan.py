@@ -146,7 +146,7 @@ async def _link_notifications(pairs: list[tuple[int, int]]) -> None:
     """ledger id → notification id, one UPDATE per chunk (a CASE, portable to both engines)."""
     for start in range(0, len(pairs), ROWS_PER_STATEMENT // 2):
         chunk = pairs[start : start + ROWS_PER_STATEMENT // 2]
-        cases = " ".join("WHEN {} THEN {}" for _ in chunk)
+        cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in chunk)
         marks = ", ".join("{}" for _ in chunk)
         args = [value for pair in chunk for value in pair] + [ledger for ledger, _ in chunk]
         await ReminderLog.raw(

@@ -29,6 +29,8 @@ from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
+from backend.domain.chase.api import ReminderApiController
+from backend.domain.chase.controllers import ChaseController
 from backend.domain.dashboard.api import DashboardApiController
 from backend.domain.dashboard.controllers import DashboardController
 from backend.domain.enterprises.admin import EnterpriseAdminController
@@ -153,6 +155,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotificationApiController,
             ReminderPolicyController,
             OperationsController,
+            ChaseController,
+            ReminderApiController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

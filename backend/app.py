@@ -29,6 +29,8 @@ from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
+from backend.domain.chase.api import ReminderApiController
+from backend.domain.chase.controllers import ChaseController
 from backend.domain.dashboard.api import DashboardApiController
 from backend.domain.dashboard.controllers import DashboardController
 from backend.domain.enterprises.admin import EnterpriseAdminController
@@ -39,11 +41,13 @@ from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
 from backend.domain.mail.controllers import MailOutboxController
 from backend.domain.mail.runner import mail_scheduler
+from backend.domain.notifications.api import NotificationApiController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
 from backend.domain.rectification.pages import RectificationController
+from backend.domain.reminders.controllers import ReminderPolicyController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -148,7 +152,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DashboardController,
             DashboardApiController,
             MailOutboxController,
+            NotificationApiController,
+            ReminderPolicyController,
             OperationsController,
+            ChaseController,
+            ReminderApiController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

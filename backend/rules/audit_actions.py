@@ -58,6 +58,8 @@ class AuditAction(LabelledEnum):
     FINDING_REJECT = "finding_reject", "退回整改"
     FINDING_IMPORT = "finding_import", "导入整改台账"
     RATING_OVERRIDE = "rating_override", "改定有效性评价"
+    # 催报 from the board
+    CHASE = "chase", "催报"
     SCORE_LOCK = "score_lock", "锁定得分"
     SCORE_UNLOCK = "score_unlock", "解除得分锁定"
 
@@ -83,5 +85,6 @@ class AuditEntity(LabelledEnum):
     SUBMISSION_FILE = "submission_file", "报送文件"
     MAIL_OUTBOX = "mail_outbox", "邮件发送记录"
     PROGRAMME = "programme", "工作方案"
+    CHASE = "chase", "催报"
     LIST_VERSION = "list_version", "三张清单"
     LISTS_COVERAGE = "lists_coverage", "三张清单覆盖表"

@@ -30,6 +30,7 @@ class Access(StrEnum):
     AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
     API = "api"  # the API page: roles that connect systems (not leaders, not enterprise staff)
     RAISE_FINDING = "raise_finding"  # record inspections and findings (enterprises: own 自查)
+    CHASE = "chase"  # 催报 and the 通报: SASAC staff who chase (admin, reviewer), not leaders
 
 
 RULES: dict[Access, frozenset[Role] | None] = {
@@ -46,6 +47,7 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.API: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.ENTERPRISE_ADMIN}),
     # 整改台账: SASAC staff (not leaders) and enterprises record; closing is Access.REVIEW.
     Access.RAISE_FINDING: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}) | ENTERPRISE_ROLES,
+    Access.CHASE: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
 }
 
 

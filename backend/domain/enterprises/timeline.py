@@ -9,6 +9,7 @@ from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.shared.chases import chase_events
 from backend.domain.shared.enterprises import EnterpriseRow
 from backend.lib.timeutil import end_of_day, local_date
 from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
@@ -102,4 +103,9 @@ async def _events(
         events.append(
             TimelineEvent(r["granted_at"], codes.get(obligation, ""), text, "", obligation)
         )
+    for c in await chase_events(enterprise_id, list(codes), as_of):
+        note = f"：{c.note}" if c.note else ""
+        text = f"{c.sender}催报{note}"
+        ob = c.obligation_id
+        events.append(TimelineEvent(c.at, codes.get(ob, ""), text, "chase", ob))
     return sorted(events, key=lambda e: e.at, reverse=True)

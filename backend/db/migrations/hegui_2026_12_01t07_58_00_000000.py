@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
 from piccolo.columns.column_types import Varchar
 
-ID = "2026-12-01T07:45:00:000000"
+ID = "2026-12-01T07:58:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "audit actions 锁定得分 / 解除得分锁定 join the action choices; no SQL change"
 
@@ -69,6 +69,7 @@ async def forwards():
                     "FINDING_REJECT": "finding_reject",
                     "FINDING_IMPORT": "finding_import",
                     "RATING_OVERRIDE": "rating_override",
+                    "CHASE": "chase",
                     "SCORE_LOCK": "score_lock",
                     "SCORE_UNLOCK": "score_unlock",
                 },
@@ -126,6 +127,7 @@ async def forwards():
                     "FINDING_REJECT": "finding_reject",
                     "FINDING_IMPORT": "finding_import",
                     "RATING_OVERRIDE": "rating_override",
+                    "CHASE": "chase",
                 },
             )
         },

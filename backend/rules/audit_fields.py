@@ -153,6 +153,9 @@ FIELDS: dict[str, Field] = {
     "severity": Field("严重程度"),
     "deadline": Field("整改期限"),
     "note": Field("进展说明"),
+    # 催报
+    "recipients": Field("接收人"),
+    "message": Field("催报说明"),
     # the audit log's own filters
     "filters": Field("筛选条件"),
     "page": Field("页码"),

@@ -36,6 +36,7 @@ from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.programmes.api import ProgrammeApiController
+from backend.domain.rectification.api import RectificationApiController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -58,6 +59,7 @@ from backend.web.dependencies import app_dependencies
 from backend.web.edge import edge_middleware
 from backend.web.errors import http_error_handler
 from backend.web.health import healthz, readyz
+from backend.web.logs import request_id_middleware
 from backend.web.memory import memory_lifespan
 from backend.web.middleware import security_headers_hook
 from backend.web.params import path_id_middleware
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BoardController,
             EnterpriseController,
             BoardApiController,
+            RectificationApiController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
@@ -176,9 +179,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=2048, gzip_compress_level=5
         ),
-        logging_config=LoggingConfig(log_exceptions="debug"),
+        # The root logger is `hegui serve`'s (backend/web/logs.py: JSON or text, request ids).
+        logging_config=LoggingConfig(log_exceptions="debug", configure_root_logger=False),
         debug=settings.debug,
     )
     # In front of the router, so that unknown paths and every method meet it too.
     app.asgi_handler = edge_middleware(app.asgi_handler, settings)
+    # Outermost: even the edge's refusals carry a request id and an access line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
     return app

@@ -67,12 +67,22 @@ def seed(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-demo", is_flag=True, help="空库时不载入演示数据")
-def serve(host: str, port: int, no_demo: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Web 进程数（默认：生产环境为 CPU 核数，否则 1；也可设 HEGUI_WORKERS）",
+)
+def serve(host: str, port: int, no_demo: bool, workers: int | None) -> None:
+    import os
+    import secrets
+
     import uvicorn
 
     from backend.bootstrap import SeedReport
     from backend.bootstrap import migrate as run_migrate
     from backend.bootstrap import seed as run_seed
+    from backend.web.logs import log_config
 
     settings = get_settings()
     problems = settings.startup_problems()
@@ -105,13 +115,25 @@ def serve(host: str, port: int, no_demo: bool) -> None:
             click.echo(
                 f"  {account.username:<11} {account.role.value:<16} {account.display_name}{where}"
             )
-    click.echo(f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（Ctrl+C 停止）")
+    processes = workers or settings.serve_workers()
+    if not settings.secret_key_from_env:
+        # Development without SECRET_KEY: one random key for every worker, or a CSRF token
+        # signed by one process would be refused by the next.
+        os.environ["SECRET_KEY"] = secrets.token_hex(32)
+    click.echo(
+        f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（{processes} 个 Web 进程，Ctrl+C 停止）"
+    )
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
         host=host,
         port=port,
+        workers=processes,
         log_level="info",
+        log_config=log_config(settings.log_format),
+        # A stop (SIGTERM, Ctrl+C) refuses new connections and lets requests in flight, uploads
+        # among them, finish for up to this long before closing them.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         **uvicorn_proxy_options(settings),
     )
 

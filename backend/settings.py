@@ -118,6 +118,16 @@ class Settings:
     mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
     # Without Redis the web process runs the hourly reminder scan itself (off in tests).
     reminder_scan_in_process: bool = True
+    # `hegui serve`: web processes (0: the core count in production, 1 otherwise), the log
+    # format ("json" or "text"), and how long a stop waits for requests in flight (uploads).
+    web_workers: int = 0
+    log_format: str = "text"
+    shutdown_grace_seconds: int = 120
+
+    def serve_workers(self) -> int:
+        if self.web_workers > 0:
+            return self.web_workers
+        return (os.cpu_count() or 1) if self.is_production else 1
 
     @property
     def is_postgres(self) -> bool:
@@ -191,6 +201,15 @@ class Settings:
             trusted_proxies=_env_list("HEGUI_TRUSTED_PROXIES"),
             debug_requested=_env_bool("HEGUI_DEBUG"),
             reminder_scan_in_process=_env_bool("HEGUI_REMINDER_SCAN", True),
+            web_workers=max(_env_int("HEGUI_WORKERS", 0), 0),
+            log_format=(
+                "json"
+                if _env("HEGUI_LOG_FORMAT", "json" if environment == "production" else "text")
+                .lower()
+                .startswith("json")
+                else "text"
+            ),
+            shutdown_grace_seconds=max(_env_int("HEGUI_SHUTDOWN_GRACE_SECONDS", 120), 1),
         )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from backend.db.tables import ExportJob, ListVersion, SubmissionFile
+from backend.db.tables import ExportJob, FindingFile, InspectionFile, ListVersion, SubmissionFile
 from backend.settings import get_settings
 from backend.storage import FileStore, Leftover
 
@@ -76,6 +76,9 @@ async def _referenced(hashes: list[str]) -> set[str]:
             ListVersion.source_sha256.is_in(chunk)
         )
         found.update(r["source_sha256"] for r in rows)
+        for evidence in (FindingFile, InspectionFile):  # 整改佐证材料, inspection reports
+            rows = await evidence.select(evidence.sha256).where(evidence.sha256.is_in(chunk))
+            found.update(r["sha256"] for r in rows)
     return found
 
 

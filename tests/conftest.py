@@ -53,6 +53,14 @@ async def reset_schema() -> None:
         settings.sqlite_path.unlink(missing_ok=True)
     await create_db_tables(*ALL_TABLES)
     await ensure_audit_guards()  # the migrations' append-only triggers, here too
+    await mark_migrations_run()  # what `hegui migrate` records, so /readyz sees a current schema
+
+
+async def mark_migrations_run() -> None:
+    from backend.db.migration_state import shipped_ids
+
+    await Migration.create_table(if_not_exists=True)
+    await Migration.insert(*(Migration(name=i, app_name="hegui") for i in sorted(shipped_ids())))
 
 
 @pytest.fixture

@@ -46,6 +46,15 @@ class AuditAction(LabelledEnum):
     CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
     ACCESS_DENIED = "access_denied", "越权访问被拒绝"
     LISTS_IMPORT = "lists_import", "导入三张清单"
+    # 督促检查 and the 整改台账
+    INSPECTION_CREATE = "inspection_create", "登记检查"
+    FINDING_RAISE = "finding_raise", "登记整改问题"
+    FINDING_PROGRESS = "finding_progress", "报送整改进展"
+    FINDING_CLOSE_REQUEST = "finding_close_request", "申请销号"
+    FINDING_CLOSE = "finding_close", "核验销号"
+    FINDING_REJECT = "finding_reject", "退回整改"
+    FINDING_IMPORT = "finding_import", "导入整改台账"
+    RATING_OVERRIDE = "rating_override", "改定有效性评价"
 
 
 class AuditEntity(LabelledEnum):
@@ -59,6 +68,9 @@ class AuditEntity(LabelledEnum):
     ENTERPRISE = "enterprise", "企业"
     EXEMPTION = "exemption", "不适用/延期记录"
     EXPORT_JOB = "export_job", "导出任务"
+    FINDING = "finding", "整改问题"
+    FINDING_FILE = "finding_file", "整改佐证材料"
+    INSPECTION = "inspection", "检查"
     REVIEW = "review", "审核"
     SCORE_ADJUSTMENT = "score_adjustment", "加减分"
     SCORE_LOCK = "score_lock", "得分锁定"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from backend.lib.timeutil import deadline_of, local_date
+from backend.rules.rectification.scoring import FindingIn, FindingLine, score_rectification
 from backend.rules.vocabulary import Grade, Rating
 from backend.rules.workdays import workdays_between
 
@@ -51,20 +52,13 @@ class AdjustmentIn:
 
 
 @dataclass(frozen=True)
-class FindingsIn:
-    due: int
-    closed_on_time: int
-    closed_late: int
-
-
-@dataclass(frozen=True)
 class ScoreIn:
     year: int
     as_of: dt.datetime
     obligations: tuple[ObligationIn, ...] = ()
     ratings: dict[str, str] = field(default_factory=dict)
     adjustments: tuple[AdjustmentIn, ...] = ()
-    findings: FindingsIn | None = None  # None: the rectification ledger is not kept yet
+    findings: tuple[FindingIn, ...] = ()  # the year's findings (整改台账)
 
 
 @dataclass(frozen=True)
@@ -101,6 +95,7 @@ class ScoreOut:
     effectiveness: tuple[tuple[str, str, float], ...]  # (dimension label, rating, points)
     notes: tuple[str, ...]
     provisional: bool
+    rectification: tuple[FindingLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,16 +244,16 @@ def score(rubric: Rubric, inp: ScoreIn) -> ScoreOut:
         obligations_points = part
         notes.append("截至该日尚无到期的节点任务，任务部分按满分计。")
 
-    rect_part = rubric.part("rectification")
-    if inp.findings is None:
-        rectification = rect_part
-        notes.append("整改台账功能上线前，整改部分按满分计。")
-    elif inp.findings.due == 0:
-        rectification = rect_part
-    else:
-        factor = float(rubric.data["rectification"]["closed_late_factor"])
-        closed = inp.findings.closed_on_time + factor * inp.findings.closed_late
-        rectification = rect_part * closed / inp.findings.due
+    rect = score_rectification(
+        rubric.data["rectification"],
+        rubric.part("rectification"),
+        inp.year,
+        inp.findings,
+        inp.as_of,
+    )
+    rectification = rect.points
+    if rect.note:
+        notes.append(rect.note)
 
     eff_rules = rubric.data["effectiveness"]
     effectiveness = []
@@ -298,5 +293,6 @@ def score(rubric: Rubric, inp: ScoreIn) -> ScoreOut:
         lines,
         tuple(effectiveness),
         tuple(notes),
-        any(line.provisional for line in lines),
+        any(line.provisional for line in lines) or rect.provisional,
+        rect.lines,
     )

@@ -29,6 +29,7 @@ class Access(StrEnum):
     ADMIN = "admin"  # accounts and the roster (system administration)
     AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
     API = "api"  # the API page: roles that connect systems (not leaders, not enterprise staff)
+    RAISE_FINDING = "raise_finding"  # record inspections and findings (enterprises: own 自查)
 
 
 RULES: dict[Access, frozenset[Role] | None] = {
@@ -43,6 +44,8 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.ADMIN: frozenset({Role.SASAC_ADMIN}),
     Access.AUDIT: frozenset({Role.AUDITOR}),
     Access.API: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.ENTERPRISE_ADMIN}),
+    # 整改台账: SASAC staff (not leaders) and enterprises record; closing is Access.REVIEW.
+    Access.RAISE_FINDING: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}) | ENTERPRISE_ROLES,
 }
 
 

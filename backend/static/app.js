@@ -58,3 +58,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Phones: the top bar's 菜单 button shows and hides the user links and the side menu.
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target.closest("[data-menu-toggle]") : null;
+  if (!target) { return; }
+  var open = !document.body.classList.contains("menu-open");
+  document.body.classList.toggle("menu-open", open);
+  target.setAttribute("aria-expanded", open ? "true" : "false");
+});

@@ -33,7 +33,7 @@ async def build_case(roster: dict[str, int]) -> int:
       R3  w 3   due 2023-03-31, nothing yet → 0, counted, 暂计
       A1b A1c A1d A2 A5 R1: due 12-31, nothing submitted, deadline not passed → not counted
     maximum = 8 + 8 + 14 + 3 = 33; earned = 6.8 + 6.4 + 9.8 = 23.0
-    obligations = 70 × 23 / 33 = 48.79; rectification 20 (no ledger yet); effectiveness 0
+    obligations = 70 × 23 / 33 = 48.79; rectification 20 (本年度无整改事项); effectiveness 0
     total = 68.79 → 68.8 (合格), provisional because of R3."""
     u = roster["U"]
     v = await f.submit(u, await f.obligation_id("A6"), at(2023, 12, 22))
@@ -96,7 +96,7 @@ async def test_hand_worked_score_matches_service_api_and_pages(
     assert "提级管理示例集团（示例）" in page.text and "合格" in page.text
     detail = await client.get(f"/scores/{u}?{Q}")
     assert detail.status_code == 200
-    for text in ("68.8", "48.8", "逾期 2 个工作日", "不计", "整改台账功能上线前"):
+    for text in ("68.8", "48.8", "逾期 2 个工作日", "不计", "本年度无整改事项"):
         assert text in detail.text, text
     assert "保存评价" not in detail.text  # the leader reads only
 

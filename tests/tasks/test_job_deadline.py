@@ -101,7 +101,13 @@ async def test_redis_down_answers_a_chinese_503_at_once(
         assert (await client.get("/healthz")).status_code == 200
         ready = await client.get("/readyz")
         assert ready.status_code == 503
-        assert ready.json() == {"status": "unavailable", "database": "ok", "queue": "unavailable"}
+        assert ready.json() == {
+            "status": "unavailable",
+            "database": "ok",
+            "queue": "unavailable",
+            "storage": "ok",
+            "migrations": "ok",
+        }
         assert "127.0.0.1" not in ready.text and "redis" not in ready.text.lower()
 
 
@@ -109,7 +115,13 @@ async def test_readiness_is_public_and_ok_when_everything_answers(db: None) -> N
     async with running(REDIS_URL) as app, client_for(app) as anonymous:
         ready = await anonymous.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"status": "ready", "database": "ok", "queue": "ok"}
+        assert ready.json() == {
+            "status": "ready",
+            "database": "ok",
+            "queue": "ok",
+            "storage": "ok",
+            "migrations": "ok",
+        }
 
 
 async def test_a_job_whose_worker_died_is_failed_after_its_retries(

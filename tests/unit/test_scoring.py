@@ -11,7 +11,6 @@ import pytest
 from backend.lib.timeutil import TZ
 from backend.rules.scoring import (
     AdjustmentIn,
-    FindingsIn,
     ObligationIn,
     ReviewIn,
     Rubric,
@@ -85,7 +84,7 @@ def test_a_year_worked_by_hand() -> None:
     # Obligations: earned 20 + 13.6 + 7.8 + 0 + 4.2 = 45.6 of 70 − 6 (R1 exempt) = 64;
     # 70 × 45.6 / 64 = 49.875
     assert result.obligations_points == pytest.approx(49.875, abs=0.006)
-    assert result.rectification_points == 20  # no ledger yet: full marks, with a note
+    assert result.rectification_points == 20  # no finding in 2024: full marks, with a note
     assert result.effectiveness_points == pytest.approx(6.0)  # 2.5 + 2.0 + 1.5 + 0
     assert (result.bonus, result.deduction) == (5, -2)  # +3 +4 = +7, capped at +5
     # 49.875 + 20 + 6 + 5 − 2 = 78.875 → 78.9 → 合格 (良好 starts at 80)
@@ -98,7 +97,7 @@ def test_a_year_worked_by_hand() -> None:
     assert (
         not lines["R1"].counted and lines["R2"].t == 0 and lines["R3"].q_note.startswith("待审核")
     )
-    assert any("整改台账" in n for n in result.notes) and any(
+    assert any("本年度无整改事项" in n for n in result.notes) and any(
         "未评定" not in n for n in result.notes
     )
 
@@ -166,17 +165,8 @@ def test_rectification_and_caps() -> None:
     # Nothing due yet on 2025-01-02: obligations at full marks, with a note.
     nothing_due = score(RUBRIC, base)
     assert nothing_due.obligations_points == 70
-    # Findings: 20 × (3 + 0.5 × 1) / 5 = 14
-    with_findings = score(
-        RUBRIC, ScoreIn(year=2025, as_of=base.as_of, findings=FindingsIn(5, 3, 1))
-    )
-    assert with_findings.rectification_points == 14
-    assert (
-        score(
-            RUBRIC, ScoreIn(year=2025, as_of=base.as_of, findings=FindingsIn(0, 0, 0))
-        ).rectification_points
-        == 20
-    )
+    # No finding at all: full marks (the findings' own cases are in test_rectification.py).
+    assert score(RUBRIC, ScoreIn(year=2025, as_of=base.as_of)).rectification_points == 20
     # Deductions are capped at −20 in total, and a total never leaves 0–105.
     fined = score(
         RUBRIC,

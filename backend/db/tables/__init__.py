@@ -5,6 +5,15 @@ from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
+from backend.db.tables.rectification import (
+    Finding,
+    FindingEvent,
+    FindingFile,
+    Inspection,
+    InspectionFile,
+    InspectionRating,
+    InspectionScope,
+)
 from backend.db.tables.reminders import ReminderLog
 from backend.db.tables.scores import (
     EffectivenessRating,
@@ -57,6 +66,13 @@ ALL_TABLES = (
     MfaFactor,
     MfaRecoveryCode,
     ReminderLog,
+    Inspection,
+    InspectionScope,
+    InspectionRating,
+    InspectionFile,
+    Finding,
+    FindingEvent,
+    FindingFile,
 )
 
 __all__ = [
@@ -69,6 +85,13 @@ __all__ = [
     "Enterprise",
     "Exemption",
     "ExportJob",
+    "Finding",
+    "FindingEvent",
+    "FindingFile",
+    "Inspection",
+    "InspectionFile",
+    "InspectionRating",
+    "InspectionScope",
     "ListExemption",
     "ListNode",
     "ListPost",

@@ -22,7 +22,9 @@ class ScoreAdjustment(Table, tablename="score_adjustment"):
 
 
 class EffectivenessRating(Table, tablename="effectiveness_rating"):
-    """SASAC's yearly rating of one dimension (组织建设、制度建设、运行机制、合规有效性)."""
+    """SASAC's hand rating of one dimension (组织建设、制度建设、运行机制、合规有效性): since the
+    整改台账, the rating comes from the year's latest 督促检查, and a row here overrides it, with
+    the reason."""
 
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, index=True)
     score_year = Integer(index=True)
@@ -31,6 +33,7 @@ class EffectivenessRating(Table, tablename="effectiveness_rating"):
     natural_key = Varchar(length=40, unique=True)  # "<enterprise>:<year>:<dimension>"
     rated_by = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
     rated_at = Timestamptz(default=TimestamptzNow())
+    reason = Text(default="")
 
 
 class ScoreLock(Table, tablename="score_lock"):

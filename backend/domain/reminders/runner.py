@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from backend.domain.reminders.scan import ScanResult, run_scan
+from backend.lib.process_lock import ProcessLock
 from backend.lib.timeutil import cn_datetime
 from backend.settings import get_settings
 
@@ -43,9 +44,16 @@ def lines(result: ScanResult) -> list[str]:
     ]
 
 
-async def _scan_forever(stop: asyncio.Event) -> None:
+def scan_lock() -> ProcessLock:
+    """`hegui serve --workers N` starts N web processes: only the one holding this lock scans
+    (the ledger would keep the reminders exactly-once anyway; this keeps the work once too)."""
+    return ProcessLock(get_settings().var_dir / "reminder-scan.lock")
+
+
+async def _scan_forever(stop: asyncio.Event, lock: ProcessLock) -> None:
     """Scan now and then every hour until `stop` is set. A scan is never cut off midway: a
-    cancelled transaction would keep its pooled connection, and the pool would never close."""
+    cancelled transaction would keep its pooled connection, and the pool would never close.
+    A process without the lock tries again each hour (its holder may have gone)."""
     delay: float = FIRST_SCAN_DELAY_SECONDS
     while True:
         try:
@@ -53,11 +61,13 @@ async def _scan_forever(stop: asyncio.Event) -> None:
             return
         except TimeoutError:
             pass
+        delay = SCAN_EVERY_SECONDS
+        if not lock.try_acquire():
+            continue
         try:
             await scan_configured()
         except Exception:  # a failed scan must not stop the web process; the next hour retries
             log.exception("提醒扫描失败")
-        delay = SCAN_EVERY_SECONDS
 
 
 @contextlib.asynccontextmanager
@@ -69,7 +79,8 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(_scan_forever(stop))
+    lock = scan_lock()
+    task = asyncio.create_task(_scan_forever(stop, lock))
     try:
         yield
     finally:
@@ -80,6 +91,7 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        lock.release()
 
 
 async def scan_reminders_job(ctx: dict[str, Any]) -> str:

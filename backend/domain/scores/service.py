@@ -168,7 +168,7 @@ async def _live(
                 adjustments=tuple(
                     AdjustmentIn(a["amount"], a["reason"], a["by"], a["at"]) for a in adjustments
                 ),
-                findings=None,
+                findings=(),
             ),
         )
         scores.append(EnterpriseScore(g, result, adjustments, False))

@@ -34,6 +34,10 @@ def summary(board: Board) -> dict[str, Any]:
         ],
         "upgraded_on_page": {r.enterprise.group_id for r in board.rows} & board.upgraded_groups,
         "years": board.years,
+        # The legend's per-status enterprise counts, once the Python path has them.
+        "owing": {k: v for k, v in vars(board).get("owing", {}).items() if v}
+        if "owing" in Board.__dataclass_fields__
+        else None,
     }
 
 

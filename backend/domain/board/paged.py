@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -56,7 +57,7 @@ def _matched_sql(status: str | None, p: Params, cohort: str | None) -> str:
     if cohort == Cohort.SUB:  # subsidiaries owe nothing outside 全级次 duties
         conds.append("EXISTS (SELECT 1 FROM cols WHERE applies_to = 'GRP_SUBS')")
     where = f" WHERE {' AND '.join(conds)}" if conds else ""
-    return f"matched AS (SELECT c.id, c.gid, c.cohort FROM cand c{where})"
+    return f"matched AS MATERIALIZED (SELECT c.id, c.gid, c.cohort FROM cand c{where})"
 
 
 def summary_sql(
@@ -98,6 +99,7 @@ WHERE rid IN (SELECT id FROM matched WHERE cohort <> 'SUB')
    OR (applies_to = 'GRP_SUBS' AND rid IN (SELECT gid FROM matched WHERE cohort = 'SUB'))
 GROUP BY oid, status
 UNION ALL SELECT 'g', gid, CASE WHEN sec = 0 THEN 'u' ELSE '' END, total FROM ranked{window}
+UNION ALL SELECT 'o', 0, status, count(DISTINCT rid) FROM st GROUP BY status
 UNION ALL SELECT 'n', 0, '', count(*) FROM matched{root}"""
 
 
@@ -172,6 +174,7 @@ async def build_board_page(
     upgraded: set[int] = set()
     total_rows = total_groups = 0
     group_names: dict[int, str] = {}
+    owing: Counter[str] = Counter()  # per status, the enterprises owing an item in it
     for kind, key, text, n in summary:
         if kind == "c":
             by_id[key].counts[Status(text)] = int(n)
@@ -182,6 +185,8 @@ async def build_board_page(
                 upgraded.add(key)
         elif kind == "n":
             total_rows = int(n)
+        elif kind == "o":
+            owing[Status(text)] = int(n)
         elif kind == "e" and n == 1:
             group_names[key] = text
     pages = 1 if query.page_size <= 0 else max(1, math.ceil(total_groups / query.page_size))
@@ -212,7 +217,7 @@ async def build_board_page(
         if query.status:
             wanted = query.status
             rows = [r for r in rows if any(c.state.status == wanted for c in r.cells.values())]
-    return Board(
+    board = Board(
         replace(query, page=page),
         frame.programme,
         frame.programmes,
@@ -225,3 +230,7 @@ async def build_board_page(
         group_names,
         upgraded,
     )
+    # Whatever the status filter, per status the enterprises owing an item in it (a group's
+    # 全级次 item once: rules/board_counts, which the legend shows once that lands).
+    vars(board)["owing"] = owing
+    return board

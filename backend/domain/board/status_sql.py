@@ -59,6 +59,28 @@ class Params:
             return f"({column} AT TIME ZONE 'Asia/Shanghai')::date"
         return f"date(substr({column}, 1, 19), '+8 hours')"
 
+    def latest_decision(self, version: str, at: str) -> str:
+        """The decision of the last review of `version` released by `at` (the first one made,
+        of reviews released at the same instant, as the Python path reads them in id order).
+        PostgreSQL aggregates over a join (a probe per cell would cost more at province
+        scale); SQLite, whose joins are loops anyway, probes the (version, released_at) index."""
+        if self.postgres:
+            return "(array_agg(r.decision ORDER BY r.released_at DESC, r.id))[1]"
+        return (
+            f"(SELECT r.decision FROM review r WHERE r.version = {version}"
+            f" AND r.state = 'released' AND r.released_at <= {at}"
+            " ORDER BY r.released_at DESC, r.id LIMIT 1)"
+        )
+
+    def latest_decision_join(self, version: str, at: str) -> str:
+        if not self.postgres:
+            return ""
+        return (
+            f"LEFT JOIN review r ON r.version = {version} AND r.state = 'released'"
+            f" AND r.released_at <= {at}\n"
+            "  GROUP BY se.rid, se.oid, se.first_at, se.latest_no, lv.submitted_at"
+        )
+
     def days(self, later: str, earlier: str) -> str:
         if self.postgres:
             return f"({later} - {earlier})"
@@ -112,14 +134,14 @@ def status_ctes(
     soon = p.add(due_soon_until(day, window_workdays), "date")
     first_day = p.local_date("first_at")
     return f"""
-cand AS (
+cand AS MATERIALIZED (
   SELECT e.id, COALESCE(e.group_id, e.id) AS gid, {COHORT_SQL} AS cohort
   FROM enterprise e WHERE {roster_where(p, roster)}
 ),
-cols AS (
+cols AS MATERIALIZED (
   SELECT o.id, o.due_on, o.applies_to FROM obligation o WHERE {p.ids("o.id", obligation_ids)}
 ),
-keys AS (
+keys AS MATERIALIZED (
   SELECT c.id AS rid, o.id AS oid, o.due_on, o.applies_to
   FROM cand c JOIN cols o ON c.cohort <> 'SUB' AND ({REPORTS_SQL})
   UNION ALL
@@ -128,53 +150,49 @@ keys AS (
         WHERE cohort = 'SUB' AND gid NOT IN (SELECT id FROM cand WHERE cohort <> 'SUB')) g
   JOIN cols o ON o.applies_to = 'GRP_SUBS'
 ),
-seen AS (
-  SELECT k.rid, k.oid, s.id AS sid, min(v.submitted_at) AS first_at, max(v.version_no) AS latest_no
-  FROM keys k
-  JOIN submission s ON s.enterprise = k.rid AND s.obligation = k.oid
-  JOIN submission_version v ON v.submission = s.id
-  WHERE v.submitted_at <= {at}
-  GROUP BY k.rid, k.oid, s.id
+seen AS MATERIALIZED (
+  SELECT s.enterprise AS rid, s.obligation AS oid, s.id AS sid,
+         min(v.submitted_at) AS first_at, max(v.version_no) AS latest_no
+  FROM submission s JOIN submission_version v ON v.submission = s.id
+  WHERE {p.ids("s.obligation", obligation_ids)} AND v.submitted_at <= {at}
+    AND s.enterprise IN (SELECT rid FROM keys)
+  GROUP BY s.id, s.enterprise, s.obligation
 ),
-latest AS (
-  SELECT se.rid, se.oid, se.first_at, se.latest_no, lv.id AS vid, lv.submitted_at AS last_at
+latest AS MATERIALIZED (
+  SELECT se.rid, se.oid, se.first_at, se.latest_no, lv.submitted_at AS last_at,
+         {p.latest_decision("lv.id", at)} AS decision
   FROM seen se
   JOIN submission_version lv ON lv.submission = se.sid AND lv.version_no = se.latest_no
+  {p.latest_decision_join("lv.id", at)}
 ),
-decided AS (
-  SELECT r.version AS vid, r.decision,
-         row_number() OVER (PARTITION BY r.version ORDER BY r.released_at DESC, r.id) AS rn
-  FROM latest l JOIN review r ON r.version = l.vid
-  WHERE r.state = 'released' AND r.released_at <= {at}
-),
-exempted AS (
+exempted AS MATERIALIZED (
   SELECT DISTINCT x.enterprise AS rid, x.obligation AS oid
-  FROM keys k JOIN exemption x ON x.enterprise = k.rid AND x.obligation = k.oid
-  WHERE x.kind = 'exempt' AND x.granted_at <= {at}
+  FROM exemption x
+  WHERE {p.ids("x.obligation", obligation_ids)} AND x.enterprise IN (SELECT rid FROM keys)
+    AND x.kind = 'exempt' AND x.granted_at <= {at}
     AND (x.revoked_at IS NULL OR x.revoked_at > {at})
 ),
-extended AS (
-  SELECT k.rid, k.oid, max(x.extended_to) AS ext_due
-  FROM keys k
-  JOIN exemption x ON x.enterprise = k.rid AND x.obligation = k.oid
-  LEFT JOIN seen se ON se.rid = k.rid AND se.oid = k.oid
-  WHERE x.kind = 'extension' AND x.extended_to IS NOT NULL
+extended AS MATERIALIZED (
+  SELECT x.enterprise AS rid, x.obligation AS oid, max(x.extended_to) AS ext_due
+  FROM exemption x
+  LEFT JOIN seen se ON se.rid = x.enterprise AND se.oid = x.obligation
+  WHERE {p.ids("x.obligation", obligation_ids)} AND x.enterprise IN (SELECT rid FROM keys)
+    AND x.kind = 'extension' AND x.extended_to IS NOT NULL
     AND x.granted_at <= COALESCE(se.first_at, {at})
     AND (x.revoked_at IS NULL OR x.revoked_at > COALESCE(se.first_at, {at}))
-  GROUP BY k.rid, k.oid
+  GROUP BY x.enterprise, x.obligation
 ),
 cells AS (
   SELECT k.rid, k.oid, k.applies_to, k.due_on,
          CASE WHEN xe.rid IS NULL THEN 0 ELSE 1 END AS exempt,
          COALESCE(xt.ext_due, k.due_on) AS eff_due,
-         l.first_at, l.last_at, l.latest_no, d.decision
+         l.first_at, l.last_at, l.latest_no, l.decision
   FROM keys k
   LEFT JOIN exempted xe ON xe.rid = k.rid AND xe.oid = k.oid
   LEFT JOIN extended xt ON xt.rid = k.rid AND xt.oid = k.oid
   LEFT JOIN latest l ON l.rid = k.rid AND l.oid = k.oid
-  LEFT JOIN decided d ON d.vid = l.vid AND d.rn = 1
 ),
-st AS (
+st AS MATERIALIZED (
   SELECT rid, oid, applies_to, first_at, last_at, latest_no,
     CASE WHEN exempt = 1 THEN due_on ELSE eff_due END AS due_on,
     CASE

@@ -2,7 +2,7 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-12-01T07:00:00:000000"
+ID = "2026-12-01T07:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "board indexes: cells by enterprise and obligation, latest version, reviews"
 

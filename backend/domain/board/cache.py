@@ -25,8 +25,16 @@ from backend.db import fastread
 
 T = TypeVar("T")
 
-_TABLES = ("enterprise", "obligation", "submission", "submission_version", "review", "exemption")
-_SMALL_TABLES = ("enterprise", "obligation", "exemption")
+_TABLES: tuple[str, ...] = (
+    "enterprise",
+    "obligation",
+    "submission",
+    "submission_version",
+    "review",
+    "exemption",
+)
+_TABLES += ("finding", "finding_event")  # the board's 整改 columns
+_SMALL_TABLES = ("enterprise", "obligation", "exemption", "finding", "finding_event")
 VERSION_SQL = "SELECT " + ", ".join(
     [
         # Every change of state is audited; the time of the last event also tells a restored

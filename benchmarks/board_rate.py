@@ -124,7 +124,12 @@ def main() -> None:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "HEGUI_ENV"}
     }
-    env.update(HEGUI_VAR_DIR=str(var_dir), HEGUI_REMINDER_SCAN="0", PYTHONUNBUFFERED="1")
+    env.update(
+        HEGUI_VAR_DIR=str(var_dir),
+        HEGUI_REMINDER_SCAN="0",
+        PYTHONUNBUFFERED="1",
+        HEGUI_AUDIT_KEY=secrets.token_hex(32),  # production needs one; the demo load uses it too
+    )
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
         reset_postgres(args.database_url)
@@ -133,7 +138,6 @@ def main() -> None:
         env,
         HEGUI_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
-        HEGUI_AUDIT_KEY_FILE=str(var_dir / "audit.key"),  # the key the demo load made
         HEGUI_REQUIRE_MFA="0",
         HEGUI_SECURE_COOKIES="0",  # plain HTTP on loopback
     )

@@ -15,6 +15,7 @@ from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo
 from backend.domain.demo.chases import chase_demo
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.demo.lists import load_demo_lists
+from backend.domain.demo.mail import load_demo_mail
 from backend.domain.demo.ratings import lock_first_demo_year, rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.domain.reminders.scan import run_scan
@@ -59,4 +60,5 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         sent = await run_scan(dt.datetime.now(dt.UTC), settings.due_soon_workdays)
         reminders = sent.messages
         await chase_demo(settings.due_soon_workdays)  # a few 催报 and one 通报 to look at
+        await load_demo_mail()  # addresses, a few 发送记录 rows and the reviewers' digest
     return SeedReport(programmes, summary, await demo_accounts(), reminders)

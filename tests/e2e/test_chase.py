@@ -30,7 +30,8 @@ def _browser_page(playwright, live_server: str, username: str, landing: str):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"**/{landing}**")
+    page.wait_for_url("**/dashboard**")  # the 工作台 comes first after sign-in
+    page.goto(f"/{landing}")
     return browser, page, errors
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from backend.domain.board.history import cell_history
 from backend.domain.board.params import parse_board_query, query_params
-from backend.domain.board.service import Board, status_totals
+from backend.domain.board.service import Board
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.panel import lists_panel
@@ -54,7 +54,6 @@ class BoardController(Controller):
             return {
                 "board": board,
                 "params": query_params(query),
-                "totals": status_totals(board),
                 "statuses": list(Status),
                 "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
                 "today": today(),

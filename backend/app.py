@@ -23,6 +23,7 @@ from backend.db.lifespan import db_lifespan
 from backend.domain.accounts.admin import UserAdminController
 from backend.domain.accounts.controllers import LoginController, PasswordController
 from backend.domain.accounts.mfa_controllers import MfaController
+from backend.domain.accounts.own_email import OwnEmailController
 from backend.domain.accounts.own_tokens import OwnTokenController
 from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
@@ -34,7 +35,10 @@ from backend.domain.enterprises.controllers import EnterpriseController
 from backend.domain.exports.controllers import ExportController
 from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
+from backend.domain.mail.controllers import MailOutboxController
+from backend.domain.mail.runner import mail_scheduler
 from backend.domain.notifications.controllers import NotificationController
+from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
 from backend.domain.reminders.runner import reminder_scheduler
@@ -114,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             PasswordController,
             OwnTokenController,
+            OwnEmailController,
             MfaController,
             UserAdminController,
             ExportController,
@@ -136,6 +141,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListsApiController,
             ListsController,
             NotificationController,
+            MailOutboxController,
+            OperationsController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],
@@ -158,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             memory_lifespan,
             store_sweeper,
             reminder_scheduler,
+            mail_scheduler,
         ],
         openapi_config=OpenAPIConfig(
             title="Hegui 合规督导 API",

@@ -162,6 +162,7 @@ def worker() -> None:
 def _register() -> None:
     from backend.cli_admin import export, import_group, users
     from backend.cli_audit import audit
+    from backend.cli_backup import backup_command, restore_command
     from backend.cli_remind import remind
     from backend.cli_store import store
 
@@ -171,6 +172,8 @@ def _register() -> None:
     main.add_command(import_group)
     main.add_command(store)
     main.add_command(remind)
+    main.add_command(backup_command)
+    main.add_command(restore_command)
 
     from backend.domain.lists.cli import lists_group
 

@@ -75,6 +75,9 @@ def secret_key_problem(key: str) -> str | None:
     return None
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
@@ -118,6 +121,17 @@ class Settings:
     mfa_key: str = ""  # encrypts TOTP secrets; SECRET_KEY when empty
     # Without Redis the web process runs the hourly reminder scan itself (off in tests).
     reminder_scan_in_process: bool = True
+    # E-mail: "starttls", "ssl" (implicit TLS, usually port 465) or "none" (a local relay).
+    smtp_security: str = "starttls"
+    smtp_timeout: float = 20.0
+    # The site's address as users reach it, for the absolute links in e-mails.
+    base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def mail_enabled(self) -> bool:
+        """E-mail copies of messages are queued only when a server and a sender are set."""
+        return bool(self.smtp_host and self.smtp_from)
+
     # `hegui serve`: web processes (0: the core count in production, 1 otherwise), the log
     # format ("json" or "text"), and how long a stop waits for requests in flight (uploads).
     web_workers: int = 0
@@ -147,6 +161,8 @@ class Settings:
     def startup_problems(self) -> list[str]:
         """What forbids serving with these settings, in Chinese (empty: all is well)."""
         problems = []
+        if self.smtp_security not in SMTP_SECURITY:
+            problems.append("SMTP_SECURITY 只能是 starttls、ssl 或 none。")
         for item in self.trusted_proxies:
             try:
                 ipaddress.ip_network(item, strict=False)
@@ -201,6 +217,9 @@ class Settings:
             trusted_proxies=_env_list("HEGUI_TRUSTED_PROXIES"),
             debug_requested=_env_bool("HEGUI_DEBUG"),
             reminder_scan_in_process=_env_bool("HEGUI_REMINDER_SCAN", True),
+            smtp_security=_env("SMTP_SECURITY", "starttls").lower(),
+            smtp_timeout=float(_env_int("SMTP_TIMEOUT", 20)),
+            base_url=(_env("HEGUI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
             web_workers=max(_env_int("HEGUI_WORKERS", 0), 0),
             log_format=(
                 "json"

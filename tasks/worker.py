@@ -9,7 +9,8 @@ from arq import cron
 from arq.connections import RedisSettings
 
 from backend.domain.exports.reaper import reap_stale_jobs
-from backend.domain.reminders.runner import scan_reminders_job
+from backend.domain.mail.runner import send_mail_job
+from backend.domain.reminders.runner import reviewer_digest_job, scan_reminders_job
 from backend.settings import get_settings
 from backend.storage_sweep import sweep_store_job
 from tasks.jobs import FUNCTIONS, scan_overdue
@@ -43,6 +44,10 @@ class WorkerSettings:
         cron(reap_jobs, second={30}, unique=True, run_at_startup=False),
         # Hourly and at start-up (catching up after downtime); the ledger makes repeats no-ops.
         cron(scan_reminders_job, minute={7}, unique=True, run_at_startup=True),
+        # E-mail every minute (rows are claimed one by one, so two workers never send one twice).
+        cron(send_mail_job, second={15}, unique=True, run_at_startup=True),
+        # Hourly from 09:00 and at start-up: today's digest once per reviewer (digest_log).
+        cron(reviewer_digest_job, minute={0}, unique=True, run_at_startup=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

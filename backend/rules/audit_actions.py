@@ -46,6 +46,9 @@ class AuditAction(LabelledEnum):
     CSRF_FAILED = "csrf_failed", "跨站请求校验失败"
     ACCESS_DENIED = "access_denied", "越权访问被拒绝"
     LISTS_IMPORT = "lists_import", "导入三张清单"
+    EMAIL_CHANGE = "email_change", "修改电子邮箱"
+    MAIL_RETRY = "mail_retry", "重新发送邮件"
+    REMINDER_POLICY = "reminder_policy", "修改提醒规则"
     # 督促检查 and the 整改台账
     INSPECTION_CREATE = "inspection_create", "登记检查"
     FINDING_RAISE = "finding_raise", "登记整改问题"
@@ -76,3 +79,5 @@ class AuditEntity(LabelledEnum):
     SCORE_LOCK = "score_lock", "得分锁定"
     SUBMISSION = "submission", "报送材料"
     SUBMISSION_FILE = "submission_file", "报送文件"
+    MAIL_OUTBOX = "mail_outbox", "邮件发送记录"
+    PROGRAMME = "programme", "工作方案"

@@ -59,6 +59,7 @@ class ScoreIn:
     ratings: dict[str, str] = field(default_factory=dict)
     adjustments: tuple[AdjustmentIn, ...] = ()
     findings: tuple[FindingIn, ...] = ()  # the year's findings (整改台账)
+    basis: tuple[str, ...] = ()  # where the inputs came from (the inspection rating, overrides)
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def _late_resubmission(
 
 def score(rubric: Rubric, inp: ScoreIn) -> ScoreOut:
     lines = tuple(score_obligation(rubric, inp.year, o, inp.as_of) for o in inp.obligations)
-    notes: list[str] = []
+    notes: list[str] = list(inp.basis)
     maximum = sum(line.weight for line in lines if line.counted)
     earned = sum(line.points for line in lines if line.counted)
     part = rubric.part("obligations")

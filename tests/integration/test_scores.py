@@ -119,7 +119,10 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
 
     # 优 2.5 + 良 2.0 + 合格 1.5 + 不合格 0 = 6.0 → 68.79 + 6 = 74.79
     ratings = {"organisation": "excellent", "rules": "good", "mechanism": "pass"}
-    await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN)
+    with pytest.raises(ScoreError, match="理由"):  # a hand rating overrides: it needs a reason
+        await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN)
+    assert await total() == 68.8
+    await changes.set_ratings(u, 2023, {**ratings, "effectiveness": "fail"}, ADMIN, "未经检查")
     assert await total() == 74.8
     await changes.add_adjustment(u, 2023, 3, "获评合规管理示范单位", ADMIN)  # 77.79
     assert await total() == 77.8
@@ -147,7 +150,7 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
     form = {"_csrf_token": token, "year": "2023", "as_of": "2023-12-31"}
     response = await client.post(
         f"/scores/{u}/ratings",
-        data={**form, **ratings, "effectiveness": "excellent"},  # +2.5 → 67.29
+        data={**form, **ratings, "effectiveness": "excellent", "reason": "复核改定"},  # +2.5
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -161,7 +164,9 @@ async def test_ratings_and_adjustments_move_the_total_within_caps(
     bad = await client.post(f"/scores/{u}/adjustments", data={**form, "amount": "1", "reason": ""})
     assert bad.status_code == 422 and "请填写加减分理由" in bad.text
     audited = await AuditEvent.count().where(AuditEvent.action == "score_adjust")
-    assert audited == 8  # 1 + 4 adjustments + 1 revocation + 1 rating + 1 adjustment
+    assert audited == 6  # 4 adjustments + 1 revocation + 1 adjustment
+    overrides = await AuditEvent.count().where(AuditEvent.action == "rating_override")
+    assert overrides == 2  # the service's and the page's, each with its reason
 
 
 async def test_lock_freezes_scores_and_unlock_is_audited(

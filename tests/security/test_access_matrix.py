@@ -78,6 +78,7 @@ async def path_values(roster: dict[str, int], accounts: dict[str, int]) -> dict[
         "exemption_id": "1",
         "adjustment_id": "1",
         "job_id": "1",
+        "outbox_id": "1",
         "finding_id": "1",
         "inspection_id": "1",
     }

@@ -4,6 +4,7 @@ so that the schema ports to PostgreSQL-compatible domestic databases (达梦、�
 from backend.db.tables.accounts import Account, AuditEvent, Notification
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
+from backend.db.tables.mail import DigestLog, JobRun, MailOutbox
 from backend.db.tables.programmes import Obligation, Programme, ReferenceItem
 from backend.db.tables.rectification import (
     Finding,
@@ -66,6 +67,9 @@ ALL_TABLES = (
     MfaFactor,
     MfaRecoveryCode,
     ReminderLog,
+    MailOutbox,
+    DigestLog,
+    JobRun,
     Inspection,
     InspectionScope,
     InspectionRating,
@@ -81,6 +85,7 @@ __all__ = [
     "ApiToken",
     "AppSetting",
     "AuditEvent",
+    "DigestLog",
     "EffectivenessRating",
     "Enterprise",
     "Exemption",
@@ -92,11 +97,13 @@ __all__ = [
     "InspectionFile",
     "InspectionRating",
     "InspectionScope",
+    "JobRun",
     "ListExemption",
     "ListNode",
     "ListPost",
     "ListRisk",
     "ListVersion",
+    "MailOutbox",
     "MfaFactor",
     "MfaRecoveryCode",
     "Notification",

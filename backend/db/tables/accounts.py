@@ -7,12 +7,14 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from backend.db.tables.base import Table
 from backend.db.tables.enterprises import Enterprise
 from backend.rules.audit_actions import AuditAction
+from backend.rules.messages import NotificationKind
 from backend.rules.roles import Role
 
 
 class Account(Table, tablename="account"):
     username = Varchar(length=60, unique=True)
     display_name = Varchar(length=60, default="")
+    email = Varchar(length=254, default="")  # where e-mail copies of messages go (may be empty)
     role = Varchar(length=20, choices=Role)
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, null=True)
     password_hash = Varchar(length=255, default="")
@@ -47,7 +49,7 @@ class AuditEvent(Table, tablename="audit_event"):
 class Notification(Table, tablename="notification"):
     recipient = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True, index=True)
     enterprise = ForeignKey(references=Enterprise, on_delete=OnDelete.restrict, null=True)
-    kind = Varchar(length=30)
+    kind = Varchar(length=30, choices=NotificationKind)
     title = Varchar(length=200)
     body = Text(default="")
     link = Varchar(length=255, default="")

@@ -29,6 +29,8 @@ class Programme(Table, tablename="programme"):
     phases = JSON(default="[]")
     source_sha256 = Varchar(length=64, default="")
     reminder_policy = JSON(default="{}")  # the file's "reminders" block (rules/reminders.py)
+    # Offsets set by sasac_admin on the 提醒规则 page; they win over the file's (empty: none).
+    reminder_override = JSON(default="{}")
     loaded_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -17,6 +17,7 @@ from backend.domain.accounts.admin_support import (
     _groups_and_enterprises,
     _separation,
 )
+from backend.domain.accounts.email import clean_email, set_email
 from backend.domain.accounts.service import (
     AccountError,
     create_account,
@@ -49,6 +50,7 @@ class UserForm:
     display_name: str = ""
     role: str = ""
     enterprise_id: str = ""
+    email: str = ""
 
 
 class UserAdminController(Controller):
@@ -109,6 +111,7 @@ class UserAdminController(Controller):
         try:
             if refused := _separation(request, None, data.role):
                 raise AccountError(refused)
+            clean_email(data.email)  # refused before the account exists
             account_id, initial = await create_account(
                 actor,
                 username=data.username,
@@ -116,6 +119,7 @@ class UserAdminController(Controller):
                 display_name=data.display_name,
                 enterprise_id=_enterprise_id(data.enterprise_id),
             )
+            await set_email(actor, account_id, data.email)
         except AccountError as exc:
             return Template(
                 template_name="admin/user_form.html",
@@ -191,12 +195,17 @@ class UserAdminController(Controller):
             return await self._detail(account_id, notice="所属企业须为在用的集团，未保存。")
         if role in ENTERPRISE_ROLES and enterprise_id is None:
             return await self._detail(account_id, notice="企业账户必须绑定所属企业，未保存。")
+        try:
+            email = clean_email(data.email)
+        except AccountError as exc:
+            return await self._detail(account_id, notice=f"{exc}未保存。")
         changes = {
             key: {"from": before[key], "to": value}
             for key, value in (
                 ("display_name", data.display_name.strip()[:60]),
                 ("role", role.value),
                 ("enterprise", enterprise_id),
+                ("email", email),
             )
             if before[key] != value
         }
@@ -207,6 +216,7 @@ class UserAdminController(Controller):
                         Account.display_name: data.display_name.strip()[:60],
                         Account.role: role.value,
                         Account.enterprise: enterprise_id,
+                        Account.email: email,
                     }
                 ).where(Account.id == account_id)
                 if "role" in changes or "enterprise" in changes:

@@ -251,8 +251,43 @@ def build_assessment(
         n_rows = n
     signature_block(sheet, st, header_row + n_rows + 1)
     _adjustments_sheet(book, st, title, scores)
+    _rectification_sheet(book, st, title, scores)
     book.close()
     return n
+
+
+def _rectification_sheet(
+    book: Workbook, st: Styles, title: str, scores: Sequence[ScoredEnterprise]
+) -> None:
+    """整改得分明细: each finding's share of the rectification part, line by line."""
+    sheet = book.add_worksheet("整改得分明细")
+    head = ("序号", "企业名称", "问题", "问题等级", "权重", "整改时限", "整改状态", "系数", "说明",
+            "得分")  # fmt: skip
+    for col, width in enumerate((6, 30, 40, 8, 6, 12, 12, 6, 36, 8)):
+        sheet.set_column(col, col, width)
+    subtitle = "整改得分 = 20 × Σ（权重 × 系数）÷ Σ 权重；本年度无整改事项的企业按满分计"
+    title_rows(sheet, st, len(head) - 1, f"{title}——整改得分明细", subtitle)
+    page_setup(sheet, 3, 2, title)
+    for col, name in enumerate(head):
+        sheet.write_string(3, col, name, st.header)
+    r = 3
+    for item in scores:
+        for line in item.result.rectification:
+            r += 1
+            sheet.write_number(r, 0, r - 3, st.center)
+            sheet.write_string(r, 1, text(item.enterprise.name), st.cell)
+            sheet.write_string(r, 2, text(line.title), st.wrap)
+            sheet.write_string(r, 3, text(line.severity), st.center)
+            sheet.write_number(r, 4, float(line.weight), st.number)
+            sheet.write_string(r, 5, cn_day(line.deadline), st.cell)
+            sheet.write_string(r, 6, line.status.label, st.center)
+            sheet.write_number(r, 7, float(line.factor), st.number)
+            sheet.write_string(r, 8, text(line.note), st.wrap)
+            sheet.write_number(r, 9, round(float(line.points), 2), st.number)
+    if r == 3:
+        sheet.write_string(4, 1, "（本年度无整改事项）", st.plain)
+        r = 4
+    signature_block(sheet, st, r + 1)
 
 
 def _adjustments_sheet(

@@ -3,9 +3,10 @@ so the message exists exactly when the version does."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from backend.db.tables import Account, Enterprise, Notification, Obligation
+from backend.db.tables import Account, Enterprise, Obligation
+from backend.domain.mail.compose import MailFacts
+from backend.domain.notifications.deliver import Outgoing, deliver
+from backend.rules.messages import NotificationKind
 from backend.rules.roles import Role
 
 REVIEWER_ROLES = (Role.SASAC_ADMIN.value, Role.SASAC_REVIEWER.value)
@@ -22,9 +23,9 @@ async def notify_reviewers(
     if not reviewers:
         return 0
     enterprise = await Enterprise.select(Enterprise.name).where(Enterprise.id == enterprise_id)
-    obligation = await Obligation.select(Obligation.title, Obligation.due_year).where(
-        Obligation.id == obligation_id
-    )
+    obligation = await Obligation.select(
+        Obligation.title, Obligation.due_year, Obligation.clause, Obligation.due_on
+    ).where(Obligation.id == obligation_id)
     name = enterprise[0]["name"] if enterprise else ""
     title = obligation[0]["title"] if obligation else ""
     if version_no > 1:
@@ -33,16 +34,24 @@ async def notify_reviewers(
     else:
         heading = f"【新报送】{name}：{title}"
         body = f"{name} 报送了「{title}」，请审核。"
-    rows: list[Any] = [
-        Notification(
-            recipient=r["id"],
-            enterprise=enterprise_id,
-            kind="submission",
-            title=heading[:200],
-            body=body,
-            link=f"/reviews/{submission_id}",
-        )
-        for r in reviewers
-    ]
-    await Notification.insert(*rows)
-    return len(rows)
+    facts = MailFacts(
+        enterprise=name,
+        obligation=title,
+        clause=(obligation[0]["clause"] or "") if obligation else "",
+        due_on=obligation[0]["due_on"] if obligation else None,
+    )
+    ids = await deliver(
+        [
+            Outgoing(
+                recipient=r["id"],
+                kind=NotificationKind.SUBMISSION,
+                title=heading,
+                body=body,
+                link=f"/reviews/{submission_id}",
+                enterprise=enterprise_id,
+                facts=facts,
+            )
+            for r in reviewers
+        ]
+    )
+    return len(ids)

@@ -21,6 +21,7 @@ from backend.db.tables import (
 )
 from backend.domain.errors import NotFound
 from backend.lib.timeutil import local_date
+from backend.rules.rectification.scoring import FindingIn
 from backend.rules.rectification.status import EventFact, FindingFacts, finding_state
 from backend.rules.rectification.vocabulary import (
     FindingEventKind,
@@ -334,3 +335,33 @@ async def enterprise_names(ids: list[int]) -> dict[int, str]:
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:
     return local_date(moment) if moment else None
+
+
+async def findings_for_scores(
+    year: int, group_ids: list[int] | None, as_of: dt.datetime
+) -> dict[int, tuple[FindingIn, ...]]:
+    """Per group: the facts of its findings (its subsidiaries' too) whose 整改时限 falls in the
+    year and that were raised by the instant, for the rectification part of the score."""
+    query = Finding.select(
+        Finding.id,
+        Finding.group_id,
+        Finding.description,
+        Finding.severity,
+        Finding.rectification_type,
+        Finding.deadline,
+        Finding.raised_at,
+    ).where(
+        Finding.deadline >= dt.date(year, 1, 1),
+        Finding.deadline <= dt.date(year, 12, 31),
+        Finding.raised_at <= as_of,
+    )
+    if group_ids is not None:
+        query = query.where(Finding.group_id.is_in(group_ids or [0]))
+    rows = sorted(await query, key=lambda r: (r["deadline"], r["id"]))
+    events = await _events_of([r["id"] for r in rows])
+    found: dict[int, list[FindingIn]] = {}
+    for r in rows:
+        facts = _facts(r, [e for e in events.get(r["id"], []) if as_utc(e["happened_at"]) <= as_of])  # type: ignore[operator]
+        title = r["description"] if len(r["description"]) <= 40 else r["description"][:40] + "…"
+        found.setdefault(r["group_id"], []).append(FindingIn(r["id"], title, r["severity"], facts))
+    return {group: tuple(items) for group, items in found.items()}

@@ -10,7 +10,9 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from backend.domain.reminders.digest import DigestResult, run_digest
 from backend.domain.reminders.scan import ScanResult, run_scan
+from backend.domain.shared.jobruns import ScheduledJob, recorded
 from backend.lib.process_lock import ProcessLock
 from backend.lib.timeutil import cn_datetime
 from backend.settings import get_settings
@@ -65,9 +67,13 @@ async def _scan_forever(stop: asyncio.Event, lock: ProcessLock) -> None:
         if not lock.try_acquire():
             continue
         try:
-            await scan_configured()
+            await recorded(ScheduledJob.REMINDER_SCAN, scan_configured, summary)
         except Exception:  # a failed scan must not stop the web process; the next hour retries
             log.exception("提醒扫描失败")
+        try:
+            await reviewer_digest()  # from 09:00 on, once a day (digest_log)
+        except Exception:
+            log.exception("待审核汇总发送失败")
 
 
 @contextlib.asynccontextmanager
@@ -94,6 +100,15 @@ async def reminder_scheduler(_app: Any = None) -> AsyncIterator[None]:
         lock.release()
 
 
+async def reviewer_digest() -> DigestResult:
+    return await recorded(ScheduledJob.REVIEWER_DIGEST, run_digest, DigestResult.summary)
+
+
+async def reviewer_digest_job(ctx: dict[str, Any]) -> str:
+    """arq cron (hourly and at start-up): today's digest once per reviewer, from 09:00 on."""
+    return (await reviewer_digest()).summary()
+
+
 async def scan_reminders_job(ctx: dict[str, Any]) -> str:
     """arq cron job (hourly in the worker). Safe to repeat: the ledger keeps it exactly-once."""
-    return summary(await scan_configured())
+    return summary(await recorded(ScheduledJob.REMINDER_SCAN, scan_configured, summary))

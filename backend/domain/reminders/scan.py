@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from backend.db.tables import Notification, ReminderLog
+from backend.db.tables import ReminderLog
 from backend.db.tables.reminders import dedupe_key
 from backend.db.transactions import write_transaction
+from backend.domain.mail.compose import MailFacts
+from backend.domain.notifications.deliver import Outgoing, deliver
 from backend.domain.reminders.candidates import Candidate, due_candidates
 from backend.lib.timeutil import cn_date, local_date
+from backend.rules.messages import NotificationKind
 from backend.rules.reminders import ReminderKind
 
 # The message kinds of the notifications API (`reminder`, `overdue`).
 NOTIFICATION_KIND = {
-    ReminderKind.BEFORE_DUE: "reminder",
-    ReminderKind.OVERDUE: "overdue",
-    ReminderKind.BEFORE_RESUBMIT: "reminder",
+    ReminderKind.BEFORE_DUE: NotificationKind.REMINDER,
+    ReminderKind.OVERDUE: NotificationKind.OVERDUE,
+    ReminderKind.BEFORE_RESUBMIT: NotificationKind.REMINDER,
 }
 
 
@@ -124,18 +127,27 @@ async def _send(candidate: Candidate, as_of: dt.datetime) -> int:
             .on_conflict(target=ReminderLog.dedupe_key, action="DO NOTHING")
             .returning(ReminderLog.id, ReminderLog.recipient)
         )
-        for row in won:
-            created = await Notification.insert(
-                Notification(
+        ids = await deliver(
+            [
+                Outgoing(
                     recipient=row["recipient"],
-                    enterprise=candidate.enterprise.id,
                     kind=NOTIFICATION_KIND[step.kind],
-                    title=title_body[0][:200],
+                    title=title_body[0],
                     body=title_body[1],
                     link=_link(candidate),
+                    enterprise=candidate.enterprise.id,
+                    facts=MailFacts(
+                        enterprise=candidate.enterprise.name,
+                        obligation=candidate.column.title,
+                        clause=candidate.column.clause or "",
+                        due_on=step.target_on,
+                    ),
                 )
-            ).returning(Notification.id)
-            await ReminderLog.update({ReminderLog.notification: created[0]["id"]}).where(
+                for row in won
+            ]
+        )
+        for row, notification_id in zip(won, ids, strict=True):
+            await ReminderLog.update({ReminderLog.notification: notification_id}).where(
                 ReminderLog.id == row["id"]
             )
     return len(won)

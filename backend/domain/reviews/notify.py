@@ -1,15 +1,23 @@
-"""In-app notifications to an enterprise group's accounts, written in the caller's transaction."""
+"""In-app notifications (and their e-mails) to an enterprise group's accounts, written in the
+caller's transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from backend.db.tables import Account, Notification
+from backend.db.tables import Account
+from backend.domain.mail.compose import MailFacts
+from backend.domain.notifications.deliver import Outgoing, deliver
+from backend.rules.messages import NotificationKind
 from backend.security.policy import ENTERPRISE_ROLES
 
 
 async def notify_group(
-    group_id: int, enterprise_id: int, *, kind: str, title: str, body: str = ""
+    group_id: int,
+    enterprise_id: int,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    facts: MailFacts | None = None,
 ) -> int:
     """One notification per active enterprise account of the group; returns how many."""
     recipients = await Account.select(Account.id).where(
@@ -17,17 +25,18 @@ async def notify_group(
         Account.role.is_in([r.value for r in ENTERPRISE_ROLES]),
         (Account.enterprise.group_id == group_id) | (Account.enterprise == group_id),
     )
-    if recipients:
-        rows: list[Any] = [
-            Notification(
+    ids = await deliver(
+        [
+            Outgoing(
                 recipient=r["id"],
-                enterprise=enterprise_id,
-                kind=kind,
-                title=title[:200],
-                body=body[:4000],
+                kind=NotificationKind(kind),
+                title=title,
+                body=body,
                 link="/workspace",  # where an enterprise account answers it
+                enterprise=enterprise_id,
+                facts=facts,
             )
             for r in recipients
         ]
-        await Notification.insert(*rows)
-    return len(recipients)
+    )
+    return len(ids)

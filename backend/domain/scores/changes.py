@@ -43,8 +43,20 @@ async def _group(enterprise_id: int) -> None:
         raise ScoreError("只对集团（市属一级企业、提级管理企业）计分。")
 
 
-async def set_ratings(enterprise_id: int, year: int, ratings: dict[str, str], actor: Actor) -> int:
-    """Set (or clear, with "") the yearly rating of each named dimension; returns the changes."""
+async def current_overrides(enterprise_id: int, year: int) -> dict[str, str]:
+    """The dimensions SASAC rated by hand this year (they override the inspection's rating)."""
+    rows = await EffectivenessRating.select(
+        EffectivenessRating.dimension, EffectivenessRating.rating
+    ).where(EffectivenessRating.enterprise == enterprise_id, EffectivenessRating.score_year == year)
+    return {r["dimension"]: r["rating"] for r in rows}
+
+
+async def set_ratings(
+    enterprise_id: int, year: int, ratings: dict[str, str], actor: Actor, reason: str = ""
+) -> int:
+    """Override (or, with "", stop overriding) the rating of each named dimension, which
+    otherwise comes from the year's latest SASAC inspection; an override needs a reason.
+    Returns the number of changes."""
     programme = await _programme_and_check(year)
     await _group(enterprise_id)
     dimensions = rubric_for(programme["code"]).data["effectiveness"]["dimensions"]
@@ -66,6 +78,8 @@ async def set_ratings(enterprise_id: int, year: int, ratings: dict[str, str], ac
             if old == rating:
                 continue
             changes[dimension] = {"from": old, "to": rating}
+            if not reason.strip():
+                raise ScoreError("改定有效性评价须说明理由。")
             if before is not None:
                 await EffectivenessRating.delete().where(EffectivenessRating.natural_key == key)
             if rating:
@@ -78,24 +92,25 @@ async def set_ratings(enterprise_id: int, year: int, ratings: dict[str, str], ac
                         natural_key=key,
                         rated_by=actor.id,
                         rated_at=dt.datetime.now(dt.UTC),
+                        reason=reason.strip()[:1000],
                     )
                 )
         if changes:
             await record(
-                AuditAction.SCORE_ADJUST,
+                AuditAction.RATING_OVERRIDE,
                 actor,
                 entity="effectiveness_rating",
                 entity_id=f"{enterprise_id}:{year}",
                 enterprise_id=enterprise_id,
-                changes={"year": year, "ratings": changes},
+                changes={"year": year, "ratings": changes, "reason": reason.strip()},
             )
     return len(changes)
 
 
 async def set_rating(
-    enterprise_id: int, year: int, dimension: str, rating: str, actor: Actor
+    enterprise_id: int, year: int, dimension: str, rating: str, actor: Actor, reason: str = ""
 ) -> int:
-    return await set_ratings(enterprise_id, year, {dimension: rating}, actor)
+    return await set_ratings(enterprise_id, year, {dimension: rating}, actor, reason)
 
 
 async def add_adjustment(

@@ -33,7 +33,6 @@ from backend.web.dependencies import ActorDep, TenancyDep
 VIEW = {"access": Access.EXPORT}
 ADMIN = {"access": Access.ADMIN}
 GRADES = ("优秀", "良好", "合格", "不合格")
-RATING_CODES = {r.label: r.value for r in Rating}
 NOTICES = {
     "ratings": "有效性评价已保存。",
     "adjusted": "加减分已登记。",
@@ -107,6 +106,7 @@ class RatingForm:
     rules: str = ""
     mechanism: str = ""
     effectiveness: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -171,7 +171,8 @@ class ScoreController(Controller):
         lock = await active_lock(period.programme["id"], period.year)
         rubric = rubric_for(period.programme["code"]).data
         dimensions = rubric["effectiveness"]["dimensions"]
-        current = [RATING_CODES.get(rating, "") for _, rating, _ in found.result.effectiveness]
+        overrides = await changes.current_overrides(enterprise_id, period.year)
+        current = [overrides.get(key, "") for key in dimensions]
         context = {
             "period": period,
             "s": found,
@@ -221,7 +222,7 @@ class ScoreController(Controller):
             "effectiveness": data.effectiveness,
         }
         try:
-            await changes.set_ratings(enterprise_id, period.year, values, actor)
+            await changes.set_ratings(enterprise_id, period.year, values, actor, data.reason)
         except ScoreError as exc:
             return await self._detail(request, tenancy, enterprise_id, period, error=str(exc))
         return _back(enterprise_id, period.year, period.as_of.isoformat(), "ratings")

@@ -36,7 +36,8 @@ class Inputs:
     versions: dict[CellKey, list[VersionIn]] = field(default_factory=dict)
     reviews: dict[CellKey, list[ReviewIn]] = field(default_factory=dict)
     exemptions: dict[CellKey, list[ExemptionFact]] = field(default_factory=dict)
-    ratings: dict[int, dict[str, str]] = field(default_factory=dict)
+    ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # hand overrides
+    rating_reasons: dict[int, dict[str, str]] = field(default_factory=dict)
     adjustments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
     def obligations_in(
@@ -157,7 +158,10 @@ async def load_inputs(
         inputs.exemptions.setdefault((e, o), []).append(fact)
 
     ratings = EffectivenessRating.select(
-        EffectivenessRating.enterprise, EffectivenessRating.dimension, EffectivenessRating.rating
+        EffectivenessRating.enterprise,
+        EffectivenessRating.dimension,
+        EffectivenessRating.rating,
+        EffectivenessRating.reason,
     ).where(EffectivenessRating.score_year == year)
     adjustments = (
         ScoreAdjustment.select(
@@ -176,6 +180,7 @@ async def load_inputs(
         adjustments = adjustments.where(ScoreAdjustment.enterprise.is_in(enterprise_ids or [0]))
     for r in await ratings:
         inputs.ratings.setdefault(r["enterprise"], {})[r["dimension"]] = r["rating"]
+        inputs.rating_reasons.setdefault(r["enterprise"], {})[r["dimension"]] = r["reason"]
     for a in await adjustments:
         inputs.adjustments.setdefault(a["enterprise"], []).append(
             {

@@ -40,6 +40,21 @@ class EffectivenessOut(msgspec.Struct, kw_only=True):
     points: float
 
 
+class RectificationLineOut(msgspec.Struct, kw_only=True):
+    """One finding's share of the rectification part: 20 × weight × factor ÷ Σ weight."""
+
+    finding_id: int
+    title: str
+    severity: str  # 一般 / 较重 / 重大
+    weight: float
+    deadline: str | None
+    status: str
+    factor: float
+    note: str
+    points: float
+    provisional: bool
+
+
 class AdjustmentOut(msgspec.Struct, kw_only=True):
     id: int | None = None
     amount: float
@@ -60,6 +75,7 @@ class EnterpriseScoreOut(msgspec.Struct, kw_only=True):
     locked: bool
     breakdown: list[ScoreLineOut]
     effectiveness: list[EffectivenessOut]
+    rectification: list[RectificationLineOut] = []
     adjustments: list[AdjustmentOut]
     notes: list[str]
 

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.rectification.reads import findings_for_scores, latest_sasac_ratings
 from backend.domain.scores.inputs import active_lock, load_inputs, rubric_for
 from backend.domain.shared.enterprises import EnterpriseRow, visible_enterprises
 from backend.lib.timeutil import end_of_day
 from backend.rules.cohorts import Cohort
+from backend.rules.rectification.scoring import FindingLine
+from backend.rules.rectification.vocabulary import FindingStatus, RatingDimension
 from backend.rules.scoring import AdjustmentIn, Line, ScoreIn, ScoreOut, score
+from backend.rules.vocabulary import Rating
 
 GROUP_COHORTS = (Cohort.UPG7, Cohort.T1)
 
@@ -81,6 +85,21 @@ def breakdown_json(s: EnterpriseScore) -> dict[str, Any]:
             {"dimension": label, "rating": rating, "points": points}
             for label, rating, points in r.effectiveness
         ],
+        "rectification": [
+            {
+                "finding_id": f.finding_id,
+                "title": f.title,
+                "severity": f.severity,
+                "weight": f.weight,
+                "deadline": _iso(f.deadline),
+                "status": f.status.value,
+                "factor": f.factor,
+                "note": f.note,
+                "points": round(f.points, 4),
+                "provisional": f.provisional,
+            }
+            for f in r.rectification
+        ],
         "adjustments": [
             {
                 "id": a.get("id"),
@@ -136,6 +155,21 @@ def score_from_json(item: dict[str, Any]) -> ScoreOut:
         tuple((e["dimension"], e["rating"], float(e["points"])) for e in item["effectiveness"]),
         tuple(item["notes"]),
         bool(item["provisional"]),
+        tuple(
+            FindingLine(
+                int(f["finding_id"]),
+                f["title"],
+                f["severity"],
+                float(f["weight"]),
+                dt.date.fromisoformat(f["deadline"]),
+                FindingStatus(f["status"]),
+                float(f["factor"]),
+                f["note"],
+                float(f["points"]),
+                bool(f["provisional"]),
+            )
+            for f in item.get("rectification", ())  # snapshots from before the 整改台账 have none
+        ),
     )
 
 
@@ -148,6 +182,25 @@ def _sorted(scores: list[EnterpriseScore]) -> list[EnterpriseScore]:
     return sorted(scores, key=lambda s: (-s.result.total, s.enterprise.name))
 
 
+def effectiveness_ratings(
+    inspection: dict[str, Any] | None, overrides: dict[str, str], reasons: dict[str, str]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The year's latest SASAC inspection rating of the group, dimension by dimension, unless
+    SASAC overrode one by hand (with a reason); and the notes that say which applied."""
+    ratings = dict(inspection["ratings"]) if inspection else {}
+    notes = []
+    if inspection:
+        notes.append(f"有效性评价取自“{inspection['name']}”的检查评价。")
+    for dimension, rating in overrides.items():
+        ratings[dimension] = rating
+        reason = reasons.get(dimension) or "（未说明理由）"
+        notes.append(
+            f"{RatingDimension.label_of(dimension)}由国资委改定为“{Rating.label_of(rating)}”，"
+            f"理由：{reason}"
+        )
+    return ratings, tuple(notes)
+
+
 async def _live(
     programme: dict[str, Any], year: int, as_of: dt.date, groups: list[EnterpriseRow]
 ) -> list[EnterpriseScore]:
@@ -155,20 +208,26 @@ async def _live(
     instant = end_of_day(as_of)
     ids = [g.id for g in groups] if len(groups) <= 500 else None
     inputs = await load_inputs(programme["id"], year, instant, ids)
+    findings = await findings_for_scores(year, ids, instant)
+    inspected = await latest_sasac_ratings(year, ids)
     scores = []
     for g in groups:
         adjustments = inputs.adjustments.get(g.id, [])
+        ratings, basis = effectiveness_ratings(
+            inspected.get(g.id), inputs.ratings.get(g.id, {}), inputs.rating_reasons.get(g.id, {})
+        )
         result = score(
             rubric,
             ScoreIn(
                 year=year,
                 as_of=instant,
                 obligations=inputs.obligations_in(g.id, g.cohort, instant),
-                ratings=inputs.ratings.get(g.id, {}),
+                ratings=ratings,
                 adjustments=tuple(
                     AdjustmentIn(a["amount"], a["reason"], a["by"], a["at"]) for a in adjustments
                 ),
-                findings=(),
+                findings=findings.get(g.id, ()),
+                basis=basis,
             ),
         )
         scores.append(EnterpriseScore(g, result, adjustments, False))

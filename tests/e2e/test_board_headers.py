@@ -28,7 +28,8 @@ def test_titles_under_codes_and_the_legend_on_screen(page) -> None:
     for i in range(8):
         expect(items.nth(i)).to_be_visible()
     overdue = page.locator(".legend .legend-item[data-status=overdue]")
-    assert re.fullmatch(r"逾期\s+逾期未报\s+\d+ 户", overdue.inner_text().strip()), overdue.inner_text()
+    legend_text = overdue.inner_text().strip()
+    assert re.fullmatch(r"逾期\s+逾期未报\s+\d+ 户", legend_text), legend_text
     # The word in the legend looks like the word in the cells: same word, same colours.
     legend_chip = overdue.locator(".st")
     cell = page.locator("#board-table td.st-overdue").first

@@ -29,6 +29,10 @@ from backend.domain.audit.controllers import AuditController
 from backend.domain.audit.heads import AuditHeadController
 from backend.domain.board.api import BoardApiController
 from backend.domain.board.controllers import BoardController, home
+from backend.domain.chase.api import ReminderApiController
+from backend.domain.chase.controllers import ChaseController
+from backend.domain.dashboard.api import DashboardApiController
+from backend.domain.dashboard.controllers import DashboardController
 from backend.domain.enterprises.admin import EnterpriseAdminController
 from backend.domain.enterprises.api import EnterpriseApiController
 from backend.domain.enterprises.controllers import EnterpriseController
@@ -41,6 +45,7 @@ from backend.domain.notifications.controllers import NotificationController
 from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
+from backend.domain.rectification.pages import RectificationController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -134,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EnterpriseController,
             BoardApiController,
             RectificationApiController,
+            RectificationController,
             EnterpriseApiController,
             ProgrammeApiController,
             SubmissionApiController,
@@ -141,8 +147,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ListsApiController,
             ListsController,
             NotificationController,
+            DashboardController,
+            DashboardApiController,
             MailOutboxController,
             OperationsController,
+            ChaseController,
+            ReminderApiController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -58,6 +58,8 @@ class AuditAction(LabelledEnum):
     FINDING_REJECT = "finding_reject", "退回整改"
     FINDING_IMPORT = "finding_import", "导入整改台账"
     RATING_OVERRIDE = "rating_override", "改定有效性评价"
+    # 催报 from the board
+    CHASE = "chase", "催报"
 
 
 class AuditEntity(LabelledEnum):
@@ -81,3 +83,4 @@ class AuditEntity(LabelledEnum):
     SUBMISSION_FILE = "submission_file", "报送文件"
     MAIL_OUTBOX = "mail_outbox", "邮件发送记录"
     PROGRAMME = "programme", "工作方案"
+    CHASE = "chase", "催报"

@@ -21,6 +21,7 @@ class ReminderKind(LabelledEnum):
     BEFORE_DUE = "before_due", "到期提醒"
     OVERDUE = "overdue", "逾期提醒"
     BEFORE_RESUBMIT = "before_resubmit", "退回修改提醒"
+    CHASE = "chase", "催报"  # sent by SASAC staff from the board, never by the scan
 
 
 @dataclass(frozen=True, slots=True)

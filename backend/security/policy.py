@@ -30,6 +30,7 @@ class Access(StrEnum):
     AUDIT = "audit"  # the audit log, for the auditor alone (三员分立)
     API = "api"  # the API page: roles that connect systems (not leaders, not enterprise staff)
     RAISE_FINDING = "raise_finding"  # record inspections and findings (enterprises: own 自查)
+    CHASE = "chase"  # 催报 and the 通报: SASAC staff who chase (admin, reviewer), not leaders
 
 
 RULES: dict[Access, frozenset[Role] | None] = {
@@ -46,6 +47,7 @@ RULES: dict[Access, frozenset[Role] | None] = {
     Access.API: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER, Role.ENTERPRISE_ADMIN}),
     # 整改台账: SASAC staff (not leaders) and enterprises record; closing is Access.REVIEW.
     Access.RAISE_FINDING: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}) | ENTERPRISE_ROLES,
+    Access.CHASE: frozenset({Role.SASAC_ADMIN, Role.SASAC_REVIEWER}),
 }
 
 
@@ -100,3 +102,26 @@ def enterprise_scope(user: CurrentUser | None) -> int | None:
     if user.group_id is None:
         raise PermissionError("企业账户未绑定企业")
     return user.group_id
+
+
+# --- 工作台 (the first page after sign-in) ----------------------------------------------------
+
+
+class Desk(StrEnum):
+    """The panels of the 工作台; a user gets those whose access rule admits them."""
+
+    REVIEW = "review"  # reviewers: what waits for them
+    ENTERPRISE = "enterprise"  # enterprise staff: what the group owes
+    OVERVIEW = "overview"  # leaders and SASAC staff: the programme at a glance
+
+
+DESK_ACCESS: dict[Desk, Access] = {
+    Desk.REVIEW: Access.REVIEW,
+    Desk.ENTERPRISE: Access.SUBMIT,
+    Desk.OVERVIEW: Access.EXPORT,
+}
+
+
+def desks(user: CurrentUser | None) -> list[Desk]:
+    """The user's 工作台 panels, own work first; empty for roles without one (the auditor)."""
+    return [desk for desk, rule in DESK_ACCESS.items() if allowed(rule, user)]

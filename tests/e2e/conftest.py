@@ -100,7 +100,7 @@ def sign_in(page, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/board**")
+    page.wait_for_url("**/dashboard**")  # the 工作台 comes first after sign-in
 
 
 @pytest.fixture

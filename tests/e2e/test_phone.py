@@ -108,6 +108,7 @@ def test_menu_button_opens_and_closes_the_menu(phone) -> None:
 def test_no_page_scrolls_sideways_on_a_phone(phone) -> None:
     reviewer = phone("reviewer")
     for path in (
+        "/dashboard",
         "/board",
         "/board?as_of=2024-12-31&status=overdue",
         "/reviews",
@@ -126,7 +127,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phone) -> None:
     auditor = phone("auditor")
     no_page_overflow(auditor, "/audit")
     enterprise = phone("qiye_admin")
-    for path in ("/workspace", "/lists", "/board", "/notifications"):
+    for path in ("/dashboard", "/workspace", "/lists", "/board", "/notifications"):
         no_page_overflow(enterprise, path)
 
 
@@ -170,7 +171,8 @@ def test_upload_from_the_workspace_on_a_phone(phone, tmp_path: Path) -> None:
     # Another group than the other browser tests' enterprise, and a new version of an item that
     # already waits for review where there is one, so their demo items stay as they expect.
     page = phone("qiye_user")
-    page.wait_for_url("**/workspace**")
+    page.wait_for_url("**/dashboard**")  # the 工作台 comes first after sign-in
+    page.goto("/workspace")
     waiting = page.locator("#workspace-open li.ws-item[data-status=submitted] [data-upload]")
     a3 = page.locator(".ws-code", has_text="A3")
     other = page.locator("#workspace-open li.ws-item").filter(has_not=a3).locator("[data-upload]")

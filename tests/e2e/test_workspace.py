@@ -39,7 +39,8 @@ def ent_page(live_server: str) -> Iterator[object]:
         page.fill("input[name=username]", "qiye_admin")
         page.fill("input[name=password]", DEMO_PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url("**/workspace**")
+        page.wait_for_url("**/dashboard**")  # the 工作台 comes first after sign-in
+        page.goto("/workspace")
         yield page
         browser.close()
 

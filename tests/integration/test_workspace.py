@@ -67,7 +67,7 @@ async def group_duty(exclude: set[str]) -> int:
 
 async def test_group_items_sorted_by_urgency(ent_g: httpx.AsyncClient, roster: dict) -> None:
     home = await ent_g.get("/", follow_redirects=False)
-    assert home.headers["location"] == "/workspace"
+    assert home.headers["location"] == "/dashboard"  # the 工作台 first; 我的报送 in the menu
     page = await ent_g.get("/workspace")
     assert page.status_code == 200, page.text
     html = page.text

@@ -4,7 +4,7 @@
 kind, offset, returned version, recipient) in one column, so a plain unique constraint holds
 it on every engine and `ON CONFLICT DO NOTHING` makes a repeated or concurrent scan a no-op."""
 
-from piccolo.columns import Date, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
@@ -27,6 +27,11 @@ class ReminderLog(Table, tablename="reminder_log"):
     version_no = Integer(default=0)  # the returned version, for resubmission reminders
     notification = ForeignKey(references=Notification, on_delete=OnDelete.restrict, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # 催报 (kind "chase"): who sent it, their message, and the action it belongs to; one action
+    # writes one row per recipient of every cell it chased, all with the same `batch`.
+    sent_by = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=True)
+    note = Text(default="")
+    batch = Varchar(length=32, default="", index=True)
 
 
 def dedupe_key(
@@ -39,3 +44,8 @@ def dedupe_key(
     recipient: int,
 ) -> str:
     return f"{enterprise}:{obligation}:{target_on}:{kind}:{step}:{version_no}:{recipient}"
+
+
+def chase_key(batch: str, enterprise: int, obligation: int, recipient: int) -> str:
+    """One 催报 action reaches each recipient of a cell once, however often it is posted."""
+    return f"chase:{batch}:{enterprise}:{obligation}:{recipient}"

@@ -19,7 +19,7 @@ from backend.domain.lists.panel import lists_panel
 from backend.lib.timeutil import parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
-from backend.security.policy import Access, Role
+from backend.security.policy import Access, Role, desks
 from backend.settings import get_settings
 from backend.web.dependencies import TenancyDep
 from backend.web.params import QueryInt
@@ -30,6 +30,8 @@ GROUPS_PER_PAGE = 40
 @get("/", include_in_schema=False, opt={"access": Access.SIGNED_IN})
 async def home(request: Request) -> Redirect:
     user = current_user(request)
+    if desks(user):  # the 工作台 first, for everyone who has one
+        return Redirect(path="/dashboard")
     if user is not None and user.role is Role.AUDITOR:
         return Redirect(path="/audit")
     if user is not None and user.is_enterprise:

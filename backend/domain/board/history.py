@@ -10,9 +10,11 @@ from typing import Any
 from backend.db.tables import Exemption, Obligation, Review, Submission, SubmissionFile
 from backend.db.tables import SubmissionVersion as Version
 from backend.domain.board.facts import load_facts
+from backend.domain.shared.chases import ChaseEvent, ChaseTally, chase_events
 from backend.domain.shared.enterprises import EnterpriseRow, get_enterprise
 from backend.lib.timeutil import cn_date, end_of_day
 from backend.rules.cell_status import CellState, cell_status
+from backend.rules.chase import is_chaseable
 from backend.rules.cohorts import covered_by_group, has_cell
 from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReturnReason, ReviewState
 
@@ -20,7 +22,7 @@ from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReturnReaso
 @dataclass
 class Event:
     at: dt.datetime
-    kind: str  # version | review | exemption
+    kind: str  # version | review | exemption | chase
     title: str
     detail: str = ""
     after_as_of: bool = False
@@ -35,6 +37,11 @@ class CellHistory:
     obligation: dict[str, Any]
     state: CellState
     events: list[Event]
+    chase: ChaseTally = field(default_factory=lambda: ChaseTally(0, None))  # up to as_of
+
+    @property
+    def chaseable(self) -> bool:
+        return is_chaseable(self.state)
 
 
 async def cell_history(
@@ -65,8 +72,17 @@ async def cell_history(
         window,
     )
     events = await _events(reporter.id, obligation_id, as_of)
+    chases = await chase_events(reporter.id, [obligation_id])
+    events = sorted(events + [_chase_event(c, as_of) for c in chases], key=lambda ev: ev.at)
+    shown = [c for c in chases if c.at <= as_of]
     obligation["deliverables"] = json.loads(obligation["deliverables"] or "[]")
-    return CellHistory(enterprise, reporter, obligation, state, events)
+    tally = ChaseTally(len(shown), shown[-1] if shown else None)
+    return CellHistory(enterprise, reporter, obligation, state, events, tally)
+
+
+def _chase_event(c: ChaseEvent, as_of: dt.datetime) -> Event:
+    detail = f"发送给 {c.recipients} 个企业账号" + (f"；留言：{c.note}" if c.note else "")
+    return Event(c.at, "chase", f"{c.sender}催报", detail, c.at > as_of, "chase")
 
 
 async def _events(enterprise_id: int, obligation_id: int, as_of: dt.datetime) -> list[Event]:

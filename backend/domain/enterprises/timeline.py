@@ -9,6 +9,7 @@ from backend.db.tables import Exemption, Review, SubmissionVersion
 from backend.domain.board.facts import load_facts
 from backend.domain.board.service import Cell, CellComputer, Column, build_cells, load_columns
 from backend.domain.programmes.service import list_programmes, pick_programme
+from backend.domain.shared.chases import chase_events
 from backend.domain.shared.enterprises import EnterpriseRow
 from backend.lib.timeutil import end_of_day
 from backend.rules.vocabulary import Decision, ExemptionKind, Grade, ReviewState
@@ -76,4 +77,8 @@ async def _events(
     ):
         text = "认定不适用" if r["kind"] == ExemptionKind.EXEMPT else "同意延期"
         events.append(TimelineEvent(r["granted_at"], codes.get(r["obligation"], ""), text))
+    for c in await chase_events(enterprise_id, list(codes), as_of):
+        note = f"：{c.note}" if c.note else ""
+        text = f"{c.sender}催报{note}"
+        events.append(TimelineEvent(c.at, codes.get(c.obligation_id, ""), text, "chase"))
     return sorted(events, key=lambda e: e.at, reverse=True)

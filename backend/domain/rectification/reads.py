@@ -128,6 +128,7 @@ def _decorate(row: dict[str, Any], events: list[dict[str, Any]], as_of: dt.datet
     row["closed_at"] = state.closed_at
     row["completed_at"] = state.completed_at
     row["completed_late"] = state.completed_late
+    row["pending_request_at"] = state.pending_request_at
     row["source_label"] = FindingSource.label_of(row["source"])
     row["severity_label"] = Severity.label_of(row["severity"])
     row["type_label"] = RectificationType.label_of(row["rectification_type"])

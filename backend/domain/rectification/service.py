@@ -400,3 +400,44 @@ async def verify(
             enterprise_id=row["enterprise"],
             changes={"reason": reason[:500]} if reason else {},
         )
+
+
+async def rate_group(
+    inspection_id: int, group_id: int, ratings: dict[str, str], *, actor: Actor
+) -> None:
+    """SASAC's ratings of one inspected group on the four focus areas (replacing earlier ones)."""
+    row = await _inspection_for(inspection_id, None)
+    if not InspectionKind(row["kind"]).by_sasac:
+        raise Invalid("有效性评价只能由国资委督促检查给出。")
+    group = await get_enterprise(group_id)
+    if group is None or group.parent_id is not None:
+        raise Invalid("只对集团（市属一级企业、提级管理企业）评价。")
+    for dimension, rating in ratings.items():
+        if dimension not in RatingDimension.labels() or rating not in Rating.labels():
+            raise Invalid("检查评价应为：优、良、合格、不合格。")
+    async with write_transaction():
+        for dimension, rating in ratings.items():
+            key = f"{inspection_id}:{group_id}:{dimension}"
+            await InspectionRating.delete().where(InspectionRating.natural_key == key)
+            if rating:
+                await InspectionRating.insert(
+                    InspectionRating(
+                        inspection=inspection_id,
+                        enterprise=group_id,
+                        dimension=dimension,
+                        rating=rating,
+                        natural_key=key,
+                    )
+                )
+        await record(
+            AuditAction.INSPECTION_CREATE,
+            actor,
+            entity="inspection",
+            entity_id=inspection_id,
+            enterprise_id=group_id,
+            changes={
+                "ratings": {
+                    RatingDimension.label_of(k): Rating.label_of(v) for k, v in ratings.items()
+                }
+            },
+        )

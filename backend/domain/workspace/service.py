@@ -13,8 +13,10 @@ from typing import Any
 
 from backend.db.tables import Obligation, Review
 from backend.domain.board.service import BoardQuery, Column, build_board
+from backend.domain.shared.chases import ChaseTally, chase_events, tally
 from backend.domain.shared.enterprises import EnterpriseRow
 from backend.rules.cell_status import CellState, Status
+from backend.rules.chase import CHASEABLE
 from backend.rules.vocabulary import Decision, ReturnReason, ReviewState
 
 # Urgency: a lower rank comes first; ranks from DONE_RANK on are folded under 已完成.
@@ -51,6 +53,12 @@ class Item:
     state: CellState
     deliverables: list[str]
     review: ReturnNote | None = None
+    chase: ChaseTally | None = None  # SASAC's 催报 of this item
+
+    @property
+    def chased(self) -> ChaseTally | None:
+        """The 催报 to highlight: only while the item is still owed."""
+        return self.chase if self.state.status in CHASEABLE else None
 
     @property
     def status(self) -> str:
@@ -119,7 +127,11 @@ async def build_workspace(
     deliverables = await _deliverables(ids)
     returned = [c.id for c, s in own if s.status is Status.RETURNED]
     notes = await return_notes(group_id, returned)
-    items = [Item(c, s, deliverables.get(c.id, []), notes.get(c.id)) for c, s in own]
+    chased = tally(await chase_events(group_id, ids))
+    items = [
+        Item(c, s, deliverables.get(c.id, []), notes.get(c.id), chased.get((group_id, c.id)))
+        for c, s in own
+    ]
     items.sort(key=Item.sort_key)
     return Workspace(
         group=row.enterprise,

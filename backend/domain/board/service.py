@@ -55,13 +55,13 @@ class Column:
     id: int
     code: str
     title: str
-    short_title: str
     clause: str
     phase: str
     applies_to: str
     due_year: int
     due_on: dt.date
     due_note: str
+    short_title: str = ""  # under the code in the column header (P1 实施方案)
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -122,13 +122,13 @@ async def load_columns(programme_id: int, year: int | None = None) -> list[Colum
             r["id"],
             r["code"],
             r["title"],
-            r["short_title"],
             r["clause"],
             r["phase"],
             r["applies_to"],
             r["due_year"],
             r["due_on"],
             r["due_note"],
+            short_title=r["short_title"],
         )
         for r in rows
     ]

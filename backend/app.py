@@ -41,11 +41,13 @@ from backend.domain.lists.api import ListsApiController
 from backend.domain.lists.controllers import ListsController
 from backend.domain.mail.controllers import MailOutboxController
 from backend.domain.mail.runner import mail_scheduler
+from backend.domain.notifications.api import NotificationApiController
 from backend.domain.notifications.controllers import NotificationController
 from backend.domain.operations.controllers import OperationsController
 from backend.domain.programmes.api import ProgrammeApiController
 from backend.domain.rectification.api import RectificationApiController
 from backend.domain.rectification.pages import RectificationController
+from backend.domain.reminders.controllers import ReminderPolicyController
 from backend.domain.reminders.runner import reminder_scheduler
 from backend.domain.reviews.api import ReviewApiController
 from backend.domain.reviews.cells import CellActionController
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DashboardController,
             DashboardApiController,
             MailOutboxController,
+            NotificationApiController,
+            ReminderPolicyController,
             OperationsController,
             ChaseController,
             ReminderApiController,

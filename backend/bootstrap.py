@@ -14,7 +14,8 @@ from backend.db.tables import Obligation
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.demo.lists import load_demo_lists
-from backend.domain.demo.ratings import rate_demo_groups
+from backend.domain.demo.mail import load_demo_mail
+from backend.domain.demo.ratings import lock_first_demo_year, rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.domain.reminders.scan import run_scan
 from backend.security.audit_guard import ensure_audit_guards
@@ -52,8 +53,10 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         await create_demo_accounts()
         years = sorted({r["due_year"] for r in await Obligation.select(Obligation.due_year)})
         await rate_demo_groups(years)
+        await lock_first_demo_year(years)  # the 2023 scores published: shown on the 工作台
         await load_demo_lists()
         # The reminders due today, so a newcomer finds some in 消息 and in the ledger.
         sent = await run_scan(dt.datetime.now(dt.UTC), settings.due_soon_workdays)
         reminders = sent.messages
+        await load_demo_mail()  # addresses, a few 发送记录 rows and the reviewers' digest
     return SeedReport(programmes, summary, await demo_accounts(), reminders)

@@ -73,7 +73,12 @@ def seed(demo: bool) -> None:
     default=None,
     help="Web 进程数（默认：生产环境为 CPU 核数，否则 1；也可设 HEGUI_WORKERS）",
 )
-def serve(host: str, port: int, no_demo: bool, workers: int | None) -> None:
+@click.option(
+    "--no-migrate",
+    is_flag=True,
+    help="不执行迁移与载入（多副本部署时由单独的 hegui migrate 完成；/readyz 会核对迁移）",
+)
+def serve(host: str, port: int, no_demo: bool, workers: int | None, no_migrate: bool) -> None:
     import os
     import secrets
 
@@ -103,7 +108,7 @@ def serve(host: str, port: int, no_demo: bool, workers: int | None) -> None:
         await run_migrate()
         return await run_seed(settings, demo=not no_demo and not settings.is_production)
 
-    report = _run(work)
+    report = SeedReport([], None, [], 0) if no_migrate else _run(work)
     if report.demo:
         click.echo("空数据库：" + _describe(report.demo))
     if report.accounts:

@@ -38,7 +38,8 @@ class Point:
 
 
 @lru_cache(maxsize=4096)
-def _deadline_utc(due_on: dt.date) -> dt.datetime:
+def deadline_utc(due_on: dt.date) -> dt.datetime:
+    """The deadline of a due date, in UTC (cached: a handful of dates, thousands of cells)."""
     return deadline_of(due_on).astimezone(dt.UTC)
 
 
@@ -47,7 +48,7 @@ def _at(cell: CellFacts, instant: dt.datetime) -> tuple[int, int]:
     state = cell_status(cell.due_on, instant, cell.versions, (), cell.exemptions)
     if state.status is Status.EXEMPT:
         return 0, 0
-    deadline = _deadline_utc(state.due_on)
+    deadline = deadline_utc(state.due_on)
     if instant <= deadline:
         return 0, 0
     on_time = state.submitted_at is not None and state.submitted_at <= deadline
@@ -63,12 +64,17 @@ def series(cells: Sequence[CellFacts], instants: Sequence[dt.datetime]) -> list[
     on_time_at = [0] * len(moments)
     for cell in cells:
         if cell.exemptions:
-            for k, moment in enumerate(moments):
+            # Up to the earliest deadline any extension could give, nothing is owed yet.
+            targets = [e.extended_to for e in cell.exemptions if e.extended_to is not None]
+            earliest = min([cell.due_on, *targets])
+            first = bisect.bisect_right(moments, deadline_utc(earliest))
+            for k in range(first, len(moments)):
+                moment = moments[k]
                 owed, on_time = _at(cell, moment)
                 owed_at[k] += owed
                 on_time_at[k] += on_time
             continue
-        deadline = _deadline_utc(cell.due_on)
+        deadline = deadline_utc(cell.due_on)
         start = bisect.bisect_right(moments, deadline)  # the first instant after the deadline
         owed_from[start] += 1
         if cell.versions and min(v.submitted_at for v in cell.versions) <= deadline:

@@ -111,3 +111,55 @@ def due_step(
             state.version_no,
         )
     return None
+
+
+MAX_OFFSET_WORKDAYS = 60
+MAX_STEPS = 5
+
+
+def effective_policy(
+    file_data: dict[str, Any] | None, override: dict[str, Any] | None
+) -> ReminderPolicy:
+    """The programme file's policy with the 提醒规则 page's override laid over it."""
+    return ReminderPolicy.from_data({**(file_data or {}), **(override or {})})
+
+
+def _number(raw: str, what: str) -> int:
+    text = raw.strip().replace("，", ",")
+    if not text.isdigit():
+        raise ValueError(f"{what}须为 1—{MAX_OFFSET_WORKDAYS} 之间的整数（工作日）。")
+    value = int(text)
+    if not 1 <= value <= MAX_OFFSET_WORKDAYS:
+        raise ValueError(f"{what}须为 1—{MAX_OFFSET_WORKDAYS} 之间的整数（工作日）。")
+    return value
+
+
+def _numbers(raw: str, what: str) -> list[int]:
+    parts = [p for p in raw.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if p]
+    if not parts:
+        raise ValueError(f"{what}至少填写一个工作日数，例如 10,5,1。")
+    values = sorted({_number(p, what) for p in parts}, reverse=True)
+    if len(values) > MAX_STEPS:
+        raise ValueError(f"{what}最多 {MAX_STEPS} 个。")
+    return values
+
+
+def policy_from_form(
+    before_due: str, overdue_first: str, overdue_every: str, before_resubmit: str
+) -> dict[str, Any]:
+    """The override as stored, from the page's fields; ValueError with a Chinese message."""
+    return {
+        "before_due_workdays": _numbers(before_due, "到期前提醒"),
+        "overdue_first_workday": _number(overdue_first, "首次逾期提醒"),
+        "overdue_every_workdays": _number(overdue_every, "逾期后重复提醒间隔"),
+        "before_resubmit_workdays": _numbers(before_resubmit, "退回修改重新报送前提醒"),
+    }
+
+
+def policy_as_data(policy: ReminderPolicy) -> dict[str, Any]:
+    return {
+        "before_due_workdays": sorted(policy.before_due, reverse=True),
+        "overdue_first_workday": policy.overdue_first,
+        "overdue_every_workdays": policy.overdue_every,
+        "before_resubmit_workdays": sorted(policy.before_resubmit, reverse=True),
+    }

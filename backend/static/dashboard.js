@@ -325,6 +325,11 @@
     resizeTimer = setTimeout(function () { charts.forEach(function (c) { c.resize(); }); }, 150);
   });
 
+  // On paper the folded tables are the numbers: unfold them for printing.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".dash-figure details").forEach(function (d) { d.open = true; });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("section[data-endpoint]").forEach(load);
   });

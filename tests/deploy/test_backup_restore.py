@@ -96,9 +96,9 @@ async def test_a_backup_restores_into_a_fresh_install(
     source_env = dict(os.environ, HEGUI_REMINDER_SCAN="0")
     seeded = hegui("seed", "--demo", env=source_env)
     assert seeded.returncode == 0, seeded.stderr
-    # Audited changes and a score lock on top of the demo data.
+    # Audited changes and score locks on top of the demo data (which has locked 2023 itself).
     await lock_year(2024, dt.date(2024, 12, 31), Actor(None, "命令行"))
-    await lock_year(2023, dt.date(2023, 12, 31), Actor(None, "命令行"))
+    await lock_year(2025, dt.date(2025, 12, 31), Actor(None, "命令行"))
 
     backup_dir = tmp_path / "backup"
     made = hegui("backup", "-o", str(backup_dir), env=source_env)

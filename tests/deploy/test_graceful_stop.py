@@ -81,11 +81,18 @@ async def test_an_upload_in_flight_finishes_when_the_server_is_stopped(
         await half_sent.wait()
         await asyncio.sleep(0.5)
         site.process.send_signal(signal.SIGTERM)
-        await asyncio.sleep(1.0)
-        # Meanwhile nobody new gets in.
-        with pytest.raises(httpx.TransportError):
-            async with httpx.AsyncClient(base_url=site.url, timeout=3) as other:
-                await other.get("/healthz")
+        # Meanwhile nobody new gets in (once the signal has reached the workers).
+        refused = False
+        for _ in range(40):
+            try:
+                async with httpx.AsyncClient(base_url=site.url, timeout=2) as other:
+                    await other.get("/healthz")
+            except httpx.TransportError:
+                refused = True
+                break
+            await asyncio.sleep(0.25)
+        assert refused, "the stopping server still took new requests"
+        assert not upload.done()
         stopped.set()
         response = await upload
     assert response.status_code == 201, response.text

@@ -146,6 +146,10 @@ def test_enterprise_dashboard(browser: Any, live_server: str, width: int, height
     statuses = table_rows(page, "statuses")
     assert [r[1] for r in statuses] == [str(c["count"]) for c in d["counts"]]
     assert page.locator('[data-kpi="overdue"] .value').inner_text() == str(d["overdue"])
+    # The demo's 2023 scores are locked (published): the group sees its score and grade.
+    assert d["score"] is not None and d["score"]["year"] == 2023
+    score = page.locator('[data-kpi="score"]').inner_text()
+    assert "2023年度" in score and "已锁定" in score and d["score"]["grade"] in score
     due_rows = page.locator('[data-chart="due"] table').first.locator("tbody tr td")
     if d["due"]:
         assert due_rows.count() == 4 * len(d["due"])

@@ -144,6 +144,21 @@ async def test_overview_numbers_on_the_small_roster(
     assert grades["link"] == f"/scores?year=2024&as_of={AS_OF}"
 
 
+async def test_overview_is_cached_until_the_data_changes(
+    clients: dict[str, httpx.AsyncClient], roster: dict[str, int], app: Litestar
+) -> None:
+    url = f"/api/v1/dashboard/overview?as_of={AS_OF}"
+    first = (await clients["leader"].get(url)).json()
+    again = (await clients["admin"].get(url)).json()
+    assert again == first and app.state.dashboards.builds == 1  # a second reader: no rebuild
+    a6 = await f.obligation_id("A6")
+    await f.submit(roster["U"], a6, at(2023, 12, 28))  # late, written straight to the tables
+    after = (await clients["leader"].get(url)).json()
+    year = {r["key"]: by_status(r["counts"]) for r in after["by_year"]}
+    assert year["2023"]["submitted"] == 2 and year["2023"]["overdue"] == 19
+    assert app.state.dashboards.builds == 2
+
+
 async def test_overview_refuses_bad_input_in_chinese(
     clients: dict[str, httpx.AsyncClient], roster: dict[str, int]
 ) -> None:

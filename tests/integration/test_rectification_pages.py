@@ -85,3 +85,47 @@ async def test_raise_list_progress_close_through_the_pages(
     assert re.search(r"核验销号</strong>", final.text)
     for client in (reviewer, admin, ent_g, ent_u):
         await client.aclose()
+
+
+async def test_the_board_and_the_workspace_show_open_and_overdue_findings(
+    app: Litestar, tenant_accounts: dict[str, int], roster: dict[str, int]
+) -> None:
+    import datetime as dt
+
+    from backend.db.tables import Finding, FindingEvent
+    from backend.lib.timeutil import TZ
+
+    raised = dt.datetime(2024, 3, 1, 10, tzinfo=TZ)
+    for deadline, text in (
+        (dt.date(2024, 6, 30), "逾期未改的问题"),
+        (dt.date(2099, 6, 30), "尚未到期的问题"),
+    ):
+        rows = await Finding.insert(
+            Finding(
+                source="self",
+                enterprise=roster["G1"],
+                group_id=roster["G"],
+                description=text,
+                severity="general",
+                rectification_type="deadline",
+                owner_name="赵六",
+                deadline=deadline,
+                raised_at=raised,
+            )
+        ).returning(Finding.id)
+        await FindingEvent.insert(
+            FindingEvent(finding=rows[0]["id"], kind="raised", happened_at=raised)
+        )
+    admin, ent_g = await signed(app, "admin"), await signed(app, "ent_g")
+    board = await admin.get("/board?year=2024&as_of=2024-12-31")
+    assert board.status_code == 200
+    assert "2024整改" in board.text and 'class="rect rect-red"' in board.text
+    assert "未销号 1 · 逾期 1" in board.text
+    before = await admin.get("/board?year=2024&as_of=2024-05-31")
+    assert "未销号 1</a>" in before.text and "rect-red" not in before.text  # not yet overdue then
+    workspace = await ent_g.get("/workspace")
+    assert workspace.status_code == 200
+    first, second = workspace.text.index("逾期未改的问题"), workspace.text.index("尚未到期的问题")
+    assert first < second  # the overdue one first
+    for client in (admin, ent_g):
+        await client.aclose()

@@ -25,7 +25,15 @@ from backend.db import fastread
 
 T = TypeVar("T")
 
-_TABLES = ("enterprise", "obligation", "submission", "submission_version", "review", "exemption")
+_TABLES: tuple[str, ...] = (
+    "enterprise",
+    "obligation",
+    "submission",
+    "submission_version",
+    "review",
+    "exemption",
+)
+_TABLES += ("finding", "finding_event")  # the board's 整改 columns
 VERSION_SQL = "SELECT " + ", ".join(
     [
         # Every change of state is audited; the time of the last event also tells a restored

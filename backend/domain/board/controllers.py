@@ -16,7 +16,8 @@ from backend.domain.board.service import Board
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.panel import lists_panel
-from backend.lib.timeutil import parse_date, today
+from backend.domain.rectification.reads import open_counts
+from backend.lib.timeutil import end_of_day, parse_date, today
 from backend.rules.cell_status import Status
 from backend.security.guards import current_user
 from backend.security.policy import Access, Role, desks
@@ -52,8 +53,12 @@ class BoardController(Controller):
         if unchanged is not None:
             return unchanged
 
+        rectification = await open_counts(tenancy, end_of_day(query.as_of))
+
         def context_for(board: Board) -> dict[str, Any]:
             return {
+                "rect": rectification,
+                "rect_years": sorted({c.due_year for c in board.columns}),
                 "board": board,
                 "params": query_params(query),
                 "statuses": list(Status),

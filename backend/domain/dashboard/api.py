@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery
 
+from backend.domain.board.cache import BoardCache, data_version
 from backend.domain.dashboard.desks import enterprise_desk, review_desk
 from backend.domain.dashboard.schemas import EnterpriseDeskOut, OverviewOut, ReviewDeskOut
 from backend.domain.dashboard.service import overview
@@ -15,7 +17,9 @@ from backend.lib.ids import MAX_ID
 from backend.lib.timeutil import parse_date, today
 from backend.security.policy import DESK_ACCESS, Desk
 from backend.settings import get_settings
+from backend.web.cancel import unless_disconnected
 from backend.web.dependencies import TenancyDep
+from backend.web.memory import HEAVY
 
 
 def as_of_date(raw: str | None) -> dt.date:
@@ -34,6 +38,16 @@ def programme_param(raw: str | None) -> int | None:
     return int(text)
 
 
+def overview_cache(request: Request[Any, Any, Any]) -> BoardCache:
+    """One small cache per app, beside the board's: the overview costs a board and a ranking,
+    and leaders open it at the same moments (a burst shares one build)."""
+    state = request.app.state
+    if "dashboards" not in state:
+        state.dashboards = BoardCache(size=8)
+    cache: BoardCache = state.dashboards
+    return cache
+
+
 class DashboardApiController(Controller):
     path = "/api/v1/dashboard"
     tags = ["dashboard"]
@@ -46,18 +60,26 @@ class DashboardApiController(Controller):
     )
     async def overview(
         self,
+        request: Request[Any, Any, Any],
         tenancy: TenancyDep,
         as_of: FromQuery[str | None] = None,
         programme_id: FromQuery[str | None] = None,
     ) -> OverviewOut:
         """Completion by year, phase and cohort; the monthly on-time rate; the ten most overdue
         enterprises; the year's grades. as_of is YYYY-MM-DD (default today, Asia/Shanghai)."""
-        return await overview(
+        day, programme, window = (
             as_of_date(as_of),
-            get_settings().due_soon_workdays,
-            tenancy,
             programme_param(programme_id),
+            get_settings().due_soon_workdays,
         )
+        # Keyed by the board's data version, which changes with anything the overview reads
+        # (every change of state is audited, scores included).
+        key = ("overview", await data_version(), day, programme, tenancy, window)
+        with HEAVY.working():
+            return await unless_disconnected(
+                request,
+                overview_cache(request).get(key, lambda: overview(day, window, tenancy, programme)),
+            )
 
     @get(
         "/review",

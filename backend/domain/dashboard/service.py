@@ -33,10 +33,10 @@ from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.domain.scores.inputs import active_lock
 from backend.domain.scores.service import compute_scores
 from backend.domain.shared.enterprises import EnterpriseRow, visible_enterprises
-from backend.lib.timeutil import deadline_of, end_of_day
+from backend.lib.timeutil import end_of_day
 from backend.rules.cell_status import CellState, Status
 from backend.rules.cohorts import Cohort
-from backend.rules.ontime import CellFacts, series
+from backend.rules.ontime import CellFacts, deadline_utc, series
 
 # What the completion charts show: the outcome of what was owed.
 CHART_STATUSES = (
@@ -66,11 +66,12 @@ def on_time_rate(cells: Iterable[OwnCell], instant: dt.datetime) -> float | None
     """Among cells past their (effective) deadline and not 不适用, the share first delivered by
     it: the rule `rules/ontime.py` applies at every month end."""
     owed = on_time = 0
+    instant = instant.astimezone(dt.UTC)
     for cell in cells:
         state = cell.state
         if state.status is Status.EXEMPT:
             continue
-        deadline = deadline_of(state.due_on)
+        deadline = deadline_utc(state.due_on)
         if instant <= deadline:
             continue
         owed += 1
@@ -131,10 +132,11 @@ async def overview(
         facts = await load_facts([c.id for c in columns], instant, ids if len(ids) <= 500 else None)
         computer = CellComputer(facts, instant, window_workdays)
         plan = cell_plan(columns)
+        cohorts = {g.id: g.cohort for g in groups}  # a property that computes: once per group
         cells = [
             OwnCell(g, column, computer.state(g.id, column))
             for g in groups
-            for column, covered in plan[g.cohort]
+            for column, covered in plan[cohorts[g.id]]
             if not covered
         ]
         history = series(
@@ -157,7 +159,7 @@ async def overview(
     for cell in cells:
         by_year[cell.column.due_year or cell.column.due_on.year].append(cell)
         by_phase[cell.column.phase].append(cell)
-        by_cohort[cell.enterprise.cohort].append(cell)
+        by_cohort[cohorts[cell.enterprise.id]].append(cell)
     base = {"as_of": day, "programme_id": pid}
     phases = _phases(programme) if programme else []
     known = [p["code"] for p in phases]

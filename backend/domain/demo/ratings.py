@@ -40,3 +40,21 @@ async def rate_demo_groups(
     for start in range(0, len(rows), 500):
         await EffectivenessRating.insert(*rows[start : start + 500])
     return len(rows)
+
+
+async def lock_first_demo_year(years: list[int], *, today: dt.date | None = None) -> int | None:
+    """SASAC locked (published) the first year's scores at the end of the next first quarter,
+    so enterprise accounts find their locked score and grade on the 工作台. Later years stay
+    live, to show the ranking as it moves."""
+    from backend.domain.scores.changes import lock_year
+    from backend.security.audit import SYSTEM
+
+    day = today or shanghai_today()
+    if not years:
+        return None
+    first = min(years)
+    as_of = dt.date(first + 1, 3, 31)
+    if as_of >= day:
+        return None
+    await lock_year(first, as_of, SYSTEM)
+    return first

@@ -55,7 +55,8 @@ async def enqueue(letters: list[Letter]) -> int:
                 body=body,
             )
         )
-    await MailOutbox.insert(*rows)
+    for start in range(0, len(rows), 500):  # within both engines' parameter limits
+        await MailOutbox.insert(*rows[start : start + 500])
     return len(rows)
 
 

@@ -12,6 +12,8 @@ from backend.domain.mail.compose import MailFacts
 from backend.domain.mail.outbox import Letter, enqueue
 from backend.rules.messages import NotificationKind
 
+CHUNK = 500
+
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
@@ -40,8 +42,12 @@ async def deliver(messages: list[Outgoing]) -> list[int]:
         )
         for m in messages
     ]
-    created = await Notification.insert(*rows).returning(Notification.id)
-    ids = [r["id"] for r in created]
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):  # within both engines' parameter limits
+        created = await Notification.insert(*rows[start : start + CHUNK]).returning(Notification.id)
+        # Serial ids are drawn in VALUES order within one statement: sorted, they pair up with
+        # the rows whatever order RETURNING lists them in.
+        ids += sorted(r["id"] for r in created)
     addresses = await _addresses({m.recipient for m in messages})
     letters = [
         Letter(

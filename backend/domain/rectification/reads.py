@@ -366,3 +366,19 @@ async def findings_for_scores(
         title = r["description"] if len(r["description"]) <= 40 else r["description"][:40] + "…"
         found.setdefault(r["group_id"], []).append(FindingIn(r["id"], title, r["severity"], facts))
     return {group: tuple(items) for group, items in found.items()}
+
+
+async def open_counts(
+    scope: int | None, as_of: dt.datetime
+) -> dict[tuple[int, int], dict[str, int]]:
+    """(group, year of the 整改时限) → open and overdue findings as of the instant (the board's
+    整改 columns; a group's count includes its subsidiaries')."""
+    rows, _ = await list_findings(FindingFilter(), scope, as_of)
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for r in rows:
+        if r["status"] in (FindingStatus.CLOSED, FindingStatus.ONGOING):
+            continue
+        entry = counts.setdefault((r["group_id"], r["deadline"].year), {"open": 0, "overdue": 0})
+        entry["open"] += 1
+        entry["overdue"] += 1 if r["overdue"] else 0
+    return counts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from backend.db import fastread
 from backend.db.fastread import as_utc
@@ -13,7 +14,7 @@ from backend.db.tables import Account, Programme
 from backend.domain.board.facts import load_facts
 from backend.domain.board.service import CellComputer, Column, cell_plan, load_columns
 from backend.domain.shared.enterprises import EnterpriseRow, visible_enterprises
-from backend.rules.reminders import ReminderPolicy, ReminderStep, due_step
+from backend.rules.reminders import ReminderStep, due_step, effective_policy
 from backend.security.policy import ENTERPRISE_ROLES
 
 
@@ -23,6 +24,11 @@ class Candidate:
     column: Column
     step: ReminderStep
     recipients: tuple[int, ...]  # the active enterprise accounts of the enterprise's group
+
+
+def _json(raw: object) -> dict[str, Any]:
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
 
 
 async def _recipients_by_group() -> dict[int, list[int]]:
@@ -66,9 +72,12 @@ async def due_candidates(as_of: dt.datetime, window_workdays: int) -> list[Candi
     groups = await _recipients_by_group()
     resubmit = await _resubmit_deadlines(as_of)
     found: list[Candidate] = []
-    for programme in await Programme.select(Programme.id, Programme.reminder_policy):
-        raw = programme["reminder_policy"]
-        policy = ReminderPolicy.from_data(json.loads(raw) if isinstance(raw, str) else raw)
+    for programme in await Programme.select(
+        Programme.id, Programme.reminder_policy, Programme.reminder_override
+    ):
+        policy = effective_policy(
+            _json(programme["reminder_policy"]), _json(programme["reminder_override"])
+        )
         columns = await load_columns(programme["id"])
         facts = await load_facts([c.id for c in columns], as_of)
         computer = CellComputer(facts, as_of, window_workdays)

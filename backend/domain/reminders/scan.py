@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from backend.db.tables import ReminderLog
 from backend.db.tables.reminders import dedupe_key
@@ -102,55 +103,86 @@ async def _already_sent(keys: list[str]) -> set[str]:
     return found
 
 
-async def _send(candidate: Candidate, as_of: dt.datetime) -> int:
-    """Ledger rows for one step, then a message for each row this call inserted; returns how
-    many. One transaction: a crash leaves neither, so the next scan sends it again, once."""
-    keys = _keys(candidate)
-    step, title_body = candidate.step, message(candidate, as_of)
-    rows = [
-        ReminderLog(
-            dedupe_key=key,
-            enterprise=candidate.enterprise.id,
-            obligation=candidate.column.id,
-            recipient=recipient,
-            kind=step.kind.value,
-            step=step.offset,
-            target_on=step.target_on,
-            fires_on=step.fires_on,
-            version_no=step.version_no,
+# Candidates per write transaction, and rows per statement (within both engines' parameter
+# limits): a first scan at 10,000 enterprises writes thousands of steps in a few statements each.
+BATCH = 250
+ROWS_PER_STATEMENT = 500
+
+
+def _ledger_row(candidate: Candidate, recipient: int, key: str) -> ReminderLog:
+    step = candidate.step
+    return ReminderLog(
+        dedupe_key=key,
+        enterprise=candidate.enterprise.id,
+        obligation=candidate.column.id,
+        recipient=recipient,
+        kind=step.kind.value,
+        step=step.offset,
+        target_on=step.target_on,
+        fires_on=step.fires_on,
+        version_no=step.version_no,
+    )
+
+
+def _outgoing(candidate: Candidate, recipient: int, as_of: dt.datetime) -> Outgoing:
+    title, body = message(candidate, as_of)
+    return Outgoing(
+        recipient=recipient,
+        kind=NOTIFICATION_KIND[candidate.step.kind],
+        title=title,
+        body=body,
+        link=_link(candidate),
+        enterprise=candidate.enterprise.id,
+        facts=MailFacts(
+            enterprise=candidate.enterprise.name,
+            obligation=candidate.column.title,
+            clause=candidate.column.clause or "",
+            due_on=candidate.step.target_on,
+        ),
+    )
+
+
+async def _link_notifications(pairs: list[tuple[int, int]]) -> None:
+    """ledger id → notification id, one UPDATE per chunk (a CASE, portable to both engines)."""
+    for start in range(0, len(pairs), ROWS_PER_STATEMENT // 2):
+        chunk = pairs[start : start + ROWS_PER_STATEMENT // 2]
+        cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in chunk)
+        marks = ", ".join("{}" for _ in chunk)
+        args = [value for pair in chunk for value in pair] + [ledger for ledger, _ in chunk]
+        await ReminderLog.raw(
+            f"UPDATE reminder_log SET notification = CASE id {cases} END WHERE id IN ({marks})",
+            *args,
         )
-        for recipient, key in keys.items()
-    ]
+
+
+async def _send(batch: list[Candidate], as_of: dt.datetime) -> list[int]:
+    """Ledger rows for a batch of steps, then a message (and e-mail) for each row this call
+    inserted; returns how many per candidate. One transaction: a crash leaves none of it, so
+    the next scan sends it again, once."""
+    owner: dict[str, int] = {}
+    rows: list[ReminderLog] = []
+    for index, candidate in enumerate(batch):
+        for recipient, key in _keys(candidate).items():
+            owner[key] = index
+            rows.append(_ledger_row(candidate, recipient, key))
+    counts = [0] * len(batch)
     async with write_transaction():
-        won = (
-            await ReminderLog.insert(*rows)
-            .on_conflict(target=ReminderLog.dedupe_key, action="DO NOTHING")
-            .returning(ReminderLog.id, ReminderLog.recipient)
-        )
-        ids = await deliver(
-            [
-                Outgoing(
-                    recipient=row["recipient"],
-                    kind=NOTIFICATION_KIND[step.kind],
-                    title=title_body[0],
-                    body=title_body[1],
-                    link=_link(candidate),
-                    enterprise=candidate.enterprise.id,
-                    facts=MailFacts(
-                        enterprise=candidate.enterprise.name,
-                        obligation=candidate.column.title,
-                        clause=candidate.column.clause or "",
-                        due_on=step.target_on,
-                    ),
-                )
-                for row in won
-            ]
-        )
-        for row, notification_id in zip(won, ids, strict=True):
-            await ReminderLog.update({ReminderLog.notification: notification_id}).where(
-                ReminderLog.id == row["id"]
+        won: list[dict[str, Any]] = []
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            won += (
+                await ReminderLog.insert(*rows[start : start + ROWS_PER_STATEMENT])
+                .on_conflict(target=ReminderLog.dedupe_key, action="DO NOTHING")
+                .returning(ReminderLog.id, ReminderLog.recipient, ReminderLog.dedupe_key)
             )
-    return len(won)
+        for row in won:
+            counts[owner[row["dedupe_key"]]] += 1
+        ids = await deliver(
+            [_outgoing(batch[owner[r["dedupe_key"]]], r["recipient"], as_of) for r in won]
+        )
+        await _link_notifications(
+            [(row["id"], notification) for row, notification in zip(won, ids, strict=True)]
+        )
+    return counts
 
 
 async def run_scan(
@@ -160,13 +192,15 @@ async def run_scan(
     result = ScanResult(as_of, dry_run)
     candidates = await due_candidates(as_of, window_workdays)
     known = await _already_sent([k for c in candidates for k in _keys(c).values()])
-    for candidate in candidates:
-        if dry_run:
-            count = sum(1 for k in _keys(candidate).values() if k not in known)
-        elif all(k in known for k in _keys(candidate).values()):
-            continue  # the common case on an hourly scan: nothing new, no write transaction
-        else:
-            count = await _send(candidate, as_of)
+    if dry_run:
+        counts = [sum(1 for k in _keys(c).values() if k not in known) for c in candidates]
+    else:
+        # the common case on an hourly scan: nothing new, no write transaction at all
+        todo = [c for c in candidates if any(k not in known for k in _keys(c).values())]
+        candidates, counts = todo, []
+        for start in range(0, len(todo), BATCH):
+            counts += await _send(todo[start : start + BATCH], as_of)
+    for candidate, count in zip(candidates, counts, strict=True):
         if count:
             title = message(candidate, as_of)[0]
             column = candidate.column

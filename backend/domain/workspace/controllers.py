@@ -9,7 +9,10 @@ from litestar.response import Template
 
 from backend.domain.board.params import parse_board_query
 from backend.domain.errors import Forbidden
+from backend.domain.rectification.reads import FindingFilter, list_findings
 from backend.domain.workspace.service import build_workspace
+from backend.lib.timeutil import end_of_day, today
+from backend.rules.rectification.vocabulary import FindingStatus
 from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.web.dependencies import TenancyDep
@@ -31,7 +34,13 @@ class WorkspaceController(Controller):
         workspace = await build_workspace(
             group_id, query.as_of, query.year, get_settings().due_soon_workdays
         )
-        context = {"ws": workspace, "list_target": LIST_TARGET}
+        findings, _ = await list_findings(FindingFilter(), group_id, end_of_day(today()))
+        # 整改: the group's open findings, overdue first, then by deadline.
+        open_findings = sorted(
+            (f for f in findings if FindingStatus(f["status"]).is_open),
+            key=lambda f: (not f["overdue"], f["deadline"], f["id"]),
+        )
+        context = {"ws": workspace, "list_target": LIST_TARGET, "findings": open_findings}
         if request.htmx and request.htmx.target == LIST_TARGET:
             return Template(template_name="workspace/partials/items.html", context=context)
         return Template(template_name="workspace/page.html", context=context)

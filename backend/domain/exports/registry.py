@@ -115,6 +115,8 @@ async def _findings(params: dict[str, Any], path: Path, on_row: OnRow | None) ->
     )
     written: int = await anyio.to_thread.run_sync(build)
     return written
+
+
 async def _circular(params: dict[str, Any], path: Path, on_row: OnRow | None, *, docx: bool) -> int:
     from backend.domain.chase.circular import build_circular
     from backend.domain.exports.circular_files import build_circular_docx, build_circular_sheet

@@ -110,6 +110,12 @@ def serve(
     proc.url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(proc)
+        # The first worker answers before the others have started: wait for every one.
+        deadline = time.monotonic() + 90
+        while proc.log_text().count("Application startup complete") < workers:
+            if proc.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"not every worker started:\n{proc.log_text()[-4000:]}")
+            time.sleep(0.2)
         yield proc
     finally:
         proc.stop()

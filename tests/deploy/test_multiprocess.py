@@ -83,7 +83,7 @@ async def test_requests_spread_over_two_worker_processes(sites: tuple[Proc, Proc
     seen: dict[str, int] = {}
     async with fresh_client(pair.url) as client:
         for _ in range(20):  # the kernel hands each new connection to a waiting worker
-            batch = await asyncio.gather(*(tagged(client, "GET", "/login") for _ in range(8)))
+            batch = await asyncio.gather(*(tagged(client, "GET", "/login") for _ in range(16)))
             assert all(r.status_code == 200 for r, _ in batch)
             await asyncio.sleep(0.3)  # the access line is written as the answer completes
             seen = pair.pids_by_request()

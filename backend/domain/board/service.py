@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from backend.db.tables import Obligation
@@ -17,6 +18,7 @@ from backend.domain.errors import Invalid, NotFound
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
 from backend.lib.timeutil import end_of_day
+from backend.rules.board_counts import ShownCell, enterprises_by_status, items_by_column
 from backend.rules.cell_status import CellState, Status, cell_status
 from backend.rules.cohorts import Cohort, covered_by_group, reports
 
@@ -24,6 +26,7 @@ OBLIGATION_COLUMNS = (
     Obligation.id,
     Obligation.code,
     Obligation.title,
+    Obligation.short_title,
     Obligation.clause,
     Obligation.phase,
     Obligation.applies_to,
@@ -59,6 +62,7 @@ class Column:
     due_year: int
     due_on: dt.date
     due_note: str
+    short_title: str = ""  # under the code in the column header (P1 实施方案)
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -97,9 +101,13 @@ class Board:
     pages: int
     group_names: dict[int, str]
     upgraded_groups: set[int]
+    # Per status, the enterprises owing an item in it, whatever the status filter
+    # (rules/board_counts: a group's 全级次 item counts once).
+    owing: Counter[str] = field(default_factory=Counter)
 
-    @property
+    @cached_property
     def groups_with_subsidiaries(self) -> set[int]:
+        """Built once per board (the template asks for every group row)."""
         return {r.enterprise.group_id for r in self.rows if r.enterprise.parent_id is not None}
 
 
@@ -122,6 +130,7 @@ async def load_columns(programme_id: int, year: int | None = None) -> list[Colum
             r["due_year"],
             r["due_on"],
             r["due_note"],
+            short_title=r["short_title"],
         )
         for r in rows
     ]
@@ -201,9 +210,17 @@ def build_cells(
     return cells
 
 
-async def build_board(
-    query: BoardQuery, window_workdays: int = 5, scope: int | None = None
-) -> Board:
+@dataclass
+class BoardFrame:
+    """What every board shows whatever its rows: the programme, its years and the columns."""
+
+    programmes: list[dict[str, Any]]
+    programme: dict[str, Any] | None
+    years: list[int]
+    columns: list[Column]
+
+
+async def board_frame(query: BoardQuery) -> BoardFrame:
     programmes = await list_programmes()
     programme = pick_programme(programmes, query.programme_id)
     if programme is None and query.programme_id is not None:
@@ -213,6 +230,21 @@ async def build_board(
     if query.year is not None and years and query.year not in years:
         raise Invalid(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
+    return BoardFrame(programmes, programme, years, columns)
+
+
+async def build_board(
+    query: BoardQuery, window_workdays: int = 5, scope: int | None = None
+) -> Board:
+    """Every cell computed in Python (`rules/cell_status.py`): the exports and scores, which need
+    every cell. The board's page and API use `paged.build_board_page`, computed in the database."""
+    frame = await board_frame(query)
+    programmes, programme, years, columns = (
+        frame.programmes,
+        frame.programme,
+        frame.years,
+        frame.columns,
+    )
 
     enterprises = await visible_enterprises(scope)
     if query.enterprise_id is not None and all(e.id != query.enterprise_id for e in enterprises):
@@ -230,6 +262,7 @@ async def build_board(
         rows = [Row(e, build_cells(e, columns, computer, plan)) for e in candidates]
     if query.cohort == Cohort.SUB:
         rows = [r for r in rows if r.cells]  # subsidiaries owe nothing outside 全级次 duties
+    owing = enterprises_by_status(shown_cells(rows))
     if query.status:
         rows = [r for r in rows if any(c.state.status == query.status for c in r.cells.values())]
     _count(rows, columns)
@@ -256,22 +289,20 @@ async def build_board(
         pages,
         group_names,
         {e.id for e in enterprises if e.parent_id is None and e.upgraded_mgmt},
+        owing,
     )
+
+
+def shown_cells(rows: list[Row]) -> Iterator[ShownCell]:
+    for row in rows:
+        for column_id, cell in row.cells.items():
+            yield ShownCell(row.enterprise.id, column_id, cell.state.status.value, cell.covered_by)
 
 
 def _count(rows: list[Row], columns: list[Column]) -> None:
     """Count each deliverable once: a 全级次 cell shown on many subsidiary rows is the group's."""
-    counted: set[tuple[int, int]] = set()
-    tally: Counter[tuple[int, str]] = Counter()
-    for row in rows:
-        own = row.enterprise.id
-        for column_id, cell in row.cells.items():
-            key = (cell.covered_by or own, column_id)
-            if key not in counted:
-                counted.add(key)
-                tally[(column_id, cell.state.status)] += 1
     by_id = {c.id: c for c in columns}
-    for (column_id, status), n in tally.items():
+    for (column_id, status), n in items_by_column(shown_cells(rows)).items():
         by_id[column_id].counts[status] = n
 
 

@@ -90,8 +90,8 @@ async def test_the_whole_cycle_and_its_rules(
     assert await FindingFile.count() == 1
 
     # An enterprise can never close; the raiser cannot close their own.
-    assert (await ent_g.post(f"{url}/close")).status_code == 403
-    own = await reviewer.post(f"{url}/close")
+    assert (await ent_g.post(f"{url}/close", json={})).status_code == 403
+    own = await reviewer.post(f"{url}/close", json={})
     assert own.status_code == 403 and "提出问题的人" in own.json()["detail"]
     # 退回 needs a reason; with one, it goes back to 整改中.
     assert (await admin.post(f"{url}/reject", json={"reason": ""})).status_code == 400
@@ -103,13 +103,13 @@ async def test_the_whole_cycle_and_its_rules(
         files={"files": ("整改报告（盖章）.pdf", PDF + b"%", "application/pdf")},
     )
     assert again.status_code == 201
-    closed = await admin.post(f"{url}/close")
+    closed = await admin.post(f"{url}/close", json={})
     assert closed.status_code == 200, closed.text
     body = closed.json()
     assert (body["status_label"], body["checker_name"]) == ("已销号", "admin")
     kinds = [e["kind_label"] for e in body["history"]]
     assert kinds == ["提出问题", "整改进展", "申请销号", "退回", "整改进展", "申请销号", "核验销号"]
-    assert (await admin.post(f"{url}/close")).status_code == 409
+    assert (await admin.post(f"{url}/close", json={})).status_code == 409
 
     # Replaying a date before the finding existed: not found then.
     assert (await admin.get(f"{url}?as_of=2020-01-01")).status_code == 404

@@ -378,10 +378,10 @@ class RectificationApiController(Controller):
         actor: ActorDep,
         tenancy: TenancyDep,
         finding_id: FromPath[int],
-        data: JSONBody[VerifyBody | None] = None,
+        data: JSONBody[VerifyBody],
     ) -> FindingDetailOut:
-        note = data.reason if data else ""
-        await verify(finding_id, True, note, actor=actor, scope=tenancy)
+        # The body is required (send {} for no note) so the schema names its one field.
+        await verify(finding_id, True, data.reason, actor=actor, scope=tenancy)
         _, moment = parse_as_of(None)
         return detail_out(await finding_detail(finding_id, tenancy, moment))
 

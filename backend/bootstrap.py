@@ -12,6 +12,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 
 from backend.db.tables import Obligation
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
+from backend.domain.demo.chases import chase_demo
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.demo.lists import load_demo_lists
 from backend.domain.demo.mail import load_demo_mail
@@ -58,5 +59,6 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         # The reminders due today, so a newcomer finds some in 消息 and in the ledger.
         sent = await run_scan(dt.datetime.now(dt.UTC), settings.due_soon_workdays)
         reminders = sent.messages
+        await chase_demo(settings.due_soon_workdays)  # a few 催报 and one 通报 to look at
         await load_demo_mail()  # addresses, a few 发送记录 rows and the reviewers' digest
     return SeedReport(programmes, summary, await demo_accounts(), reminders)

@@ -8,6 +8,8 @@ own module in a worker thread, or a connection from the PostgreSQL pool. SQL is 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import sqlite3
 from typing import Any
 
@@ -54,6 +56,39 @@ async def fetch_tuples(sql: str, *args: Any) -> list[tuple[Any, ...]]:
             await connection.close()
     path = str(get_settings().sqlite_path)
     query = sql.format(*("?" for _ in params))
+    return await anyio.to_thread.run_sync(_sqlite_fetch, path, query, params)
+
+
+_NUMBERED = re.compile(r"\$(\d+)")
+
+
+def is_postgres() -> bool:
+    return isinstance(get_engine(), PostgresEngine)
+
+
+def _sqlite_param(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value))  # read back with json_each()
+    return db_param(value)
+
+
+async def fetch_numbered(sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Like `fetch_tuples`, for statements that use a parameter more than once: placeholders are
+    numbered as PostgreSQL writes them (`$1`, `$2`), SQLite reads them as `?1`, `?2`. A list
+    is an array on PostgreSQL and JSON text on SQLite (see `backend/domain/board/status_sql.py`)."""
+    engine = get_engine()
+    if isinstance(engine, PostgresEngine):
+        if engine.pool is not None:
+            async with engine.pool.acquire() as connection:
+                return list(await connection.fetch(sql, *args))
+        connection = await engine.get_new_connection()
+        try:
+            return list(await connection.fetch(sql, *args))
+        finally:
+            await connection.close()
+    path = str(get_settings().sqlite_path)
+    query = _NUMBERED.sub(r"?\1", sql)
+    params = tuple(_sqlite_param(a) for a in args)
     return await anyio.to_thread.run_sync(_sqlite_fetch, path, query, params)
 
 

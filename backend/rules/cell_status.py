@@ -158,3 +158,21 @@ def cell_status(
         version_no=latest.version_no,
         days_late=late_days,
     )
+
+
+def due_soon_until(as_of_day: dt.date, window_workdays: int = 5) -> dt.date:
+    """The last due date that is 临期 (or already past) on `as_of_day`: a cell with nothing
+    submitted is 临期 on that day exactly when its effective due date is on or before this one.
+
+    `due_soon_from` is monotonic in the due date, so {due : due_soon_from(due) <= as_of_day} is
+    every date up to some last one; the database compares a due date with it instead of counting
+    working days itself (SQL knows no holiday calendar)."""
+    day = as_of_day
+    if due_soon_from(day, window_workdays) <= as_of_day:
+        # Working-day windows span a few weeks at most (the Spring Festival week included).
+        while due_soon_from(day + dt.timedelta(days=1), window_workdays) <= as_of_day:
+            day += dt.timedelta(days=1)
+        return day
+    while due_soon_from(day, window_workdays) > as_of_day:  # a negative window looks forward
+        day -= dt.timedelta(days=1)
+    return day

@@ -54,6 +54,6 @@ def test_enrolment_in_the_browser(mfa_server: str) -> None:
         expect(page.locator("h1.page-title")).to_have_text("动态口令已绑定")
         expect(page.locator(".recovery-codes li")).to_have_count(10)
         page.click("text=我已保存，继续")
-        page.wait_for_url("**/board**")
+        page.wait_for_url("**/dashboard**")  # the 工作台 comes first after sign-in
         assert errors == []
         browser.close()

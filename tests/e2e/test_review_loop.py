@@ -62,6 +62,7 @@ def test_upload_return_resubmit_approve(live_server: str, tmp_path: Path) -> Non
         group = enterprise.locator(".topbar .user").inner_text().split("·")[-1].split("）")[0]
         group = group.strip().replace("（示例", "")
 
+        enterprise.goto("/workspace")  # sign-in lands on the 工作台
         target = enterprise.locator(
             "#workspace-open li.ws-item:not([data-status=submitted]) [data-upload]"
         ).first

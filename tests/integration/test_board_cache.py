@@ -117,8 +117,8 @@ async def test_a_client_that_disconnects_stops_the_build(
 ) -> None:
     import backend.domain.board.serving as serving
 
-    slow = SlowBuild(serving.build_board)
-    monkeypatch.setattr(serving, "build_board", slow)
+    slow = SlowBuild(serving.build_board_page)
+    monkeypatch.setattr(serving, "build_board_page", slow)
     cookie = "; ".join(f"{k}={v}" for k, v in staff.cookies.items())
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
@@ -158,8 +158,8 @@ async def test_a_build_past_the_time_limit_stops_with_a_chinese_503(
     import backend.domain.board.serving as serving
     import backend.web.cancel as cancel
 
-    slow = SlowBuild(serving.build_board)
-    monkeypatch.setattr(serving, "build_board", slow)
+    slow = SlowBuild(serving.build_board_page)
+    monkeypatch.setattr(serving, "build_board_page", slow)
     monkeypatch.setattr(cancel, "REQUEST_TIME_LIMIT_S", 0.3)
     response = await staff.get("/api/v1/board", params=AS_OF)
     assert response.status_code == 503

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from backend.domain.board.history import cell_history
+from backend.domain.board.markup import row_cells
 from backend.domain.board.params import parse_board_query, query_params
 from backend.domain.board.service import Board, status_totals
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
@@ -65,6 +66,8 @@ class BoardController(Controller):
                 "statuses": list(Status),
                 "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
                 "today": today(),
+                "row_cells": row_cells,  # the cells of a row, built in Python (markup.py)
+                "as_of_iso": query.as_of.isoformat(),
             }
 
         board, grid = await board_with_html(request, check.version, query, tenancy, context_for)

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from backend.db.tables import Obligation
@@ -98,8 +99,9 @@ class Board:
     group_names: dict[int, str]
     upgraded_groups: set[int]
 
-    @property
+    @cached_property
     def groups_with_subsidiaries(self) -> set[int]:
+        """Built once per board (the template asks for every group row)."""
         return {r.enterprise.group_id for r in self.rows if r.enterprise.parent_id is not None}
 
 
@@ -201,9 +203,17 @@ def build_cells(
     return cells
 
 
-async def build_board(
-    query: BoardQuery, window_workdays: int = 5, scope: int | None = None
-) -> Board:
+@dataclass
+class BoardFrame:
+    """What every board shows whatever its rows: the programme, its years and the columns."""
+
+    programmes: list[dict[str, Any]]
+    programme: dict[str, Any] | None
+    years: list[int]
+    columns: list[Column]
+
+
+async def board_frame(query: BoardQuery) -> BoardFrame:
     programmes = await list_programmes()
     programme = pick_programme(programmes, query.programme_id)
     if programme is None and query.programme_id is not None:
@@ -213,6 +223,21 @@ async def build_board(
     if query.year is not None and years and query.year not in years:
         raise Invalid(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     columns = [c for c in all_columns if query.year is None or c.due_year == query.year]
+    return BoardFrame(programmes, programme, years, columns)
+
+
+async def build_board(
+    query: BoardQuery, window_workdays: int = 5, scope: int | None = None
+) -> Board:
+    """Every cell computed in Python (`rules/cell_status.py`): the exports and scores, which need
+    every cell. The board's page and API use `paged.build_board_page`, computed in the database."""
+    frame = await board_frame(query)
+    programmes, programme, years, columns = (
+        frame.programmes,
+        frame.programme,
+        frame.years,
+        frame.columns,
+    )
 
     enterprises = await visible_enterprises(scope)
     if query.enterprise_id is not None and all(e.id != query.enterprise_id for e in enterprises):

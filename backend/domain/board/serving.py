@@ -13,7 +13,8 @@ import anyio.to_thread
 from litestar import Request, Response
 
 from backend.domain.board.cache import BoardCache, data_version, matches, weak_etag
-from backend.domain.board.service import Board, BoardQuery, build_board
+from backend.domain.board.paged import build_board_page
+from backend.domain.board.service import Board, BoardQuery
 from backend.lib.timeutil import today
 from backend.settings import get_settings
 from backend.web.cancel import unless_disconnected
@@ -62,7 +63,7 @@ async def cached_board(
     boards = board_cache(request)
     with HEAVY.working():
         return await unless_disconnected(
-            request, boards.get(key, lambda: build_board(query, window, scope))
+            request, boards.get(key, lambda: build_board_page(query, window, scope))
         )
 
 
@@ -82,7 +83,7 @@ async def board_with_html(
     cache = board_cache(request)
 
     def board() -> Awaitable[Board]:
-        return cache.get(key, lambda: build_board(query, window, scope))
+        return cache.get(key, lambda: build_board_page(query, window, scope))
 
     async def render() -> str:
         engine = request.app.template_engine

@@ -138,10 +138,11 @@ class ExportController(Controller):
             changes={"file_name": job["file_name"]},
         )
         spec = REGISTRY.get(job["kind"])
-        fallback = f"{spec.fallback_name if spec else 'export'}-{job_id}.xlsx"
+        suffix = spec.suffix if spec else ".xlsx"
+        fallback = f"{spec.fallback_name if spec else 'export'}-{job_id}{suffix}"
         # Streamed from the store in chunks: a large workbook is never held in memory whole.
         return File(
             path=store.path_for(sha256),
-            media_type=XLSX,
+            media_type=spec.media_type if spec else XLSX,
             headers={"Content-Disposition": attachment(job["file_name"], fallback)},
         )

@@ -35,6 +35,8 @@ class ExportKind(StrEnum):
 
     ASSESSMENT = "assessment", "考核评分表"
     BOARD = "board", "进度台账"
+    CIRCULAR_DOCX = "circular_docx", "通报（Word）"
+    CIRCULAR_XLSX = "circular_xlsx", "通报（Excel）"
 
 
 class JobStatus(StrEnum):
@@ -89,11 +91,32 @@ async def _board(params: dict[str, Any], path: Path, on_row: OnRow | None) -> in
     return rows
 
 
+async def _circular(params: dict[str, Any], path: Path, on_row: OnRow | None, *, docx: bool) -> int:
+    from backend.domain.chase.circular import build_circular
+    from backend.domain.exports.circular_files import build_circular_docx, build_circular_sheet
+
+    as_of = dt.date.fromisoformat(params["as_of"])
+    circular = await build_circular(
+        as_of, get_settings().due_soon_workdays, params.get("programme_id"), params.get("year")
+    )
+    writer = build_circular_docx if docx else build_circular_sheet
+    build = functools.partial(writer, path, circular=circular, on_row=on_row)
+    rows: int = await anyio.to_thread.run_sync(build)
+    return rows
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @dataclass(frozen=True)
 class ExportSpec:
     kind: ExportKind
     build: Builder
     fallback_name: str  # ASCII name for clients that ignore filename*=
+    suffix: str = ".xlsx"
+    media_type: str = XLSX
+    stem: str = ""  # the file name's label, when not the kind's
 
     @property
     def label(self) -> str:
@@ -102,12 +125,23 @@ class ExportSpec:
     def file_name(self, params: dict[str, Any]) -> str:
         """考核评分表-2024-截至2024-12-31.xlsx; 进度台账-截至….xlsx (no year: all years)."""
         year = f"-{params['year']}" if params.get("year") else ""
-        return f"{self.label}{year}-截至{params['as_of']}.xlsx"
+        return f"{self.stem or self.label}{year}-截至{params['as_of']}{self.suffix}"
 
 
 REGISTRY: dict[str, ExportSpec] = {
     ExportKind.ASSESSMENT: ExportSpec(ExportKind.ASSESSMENT, _assessment, "assessment"),
     ExportKind.BOARD: ExportSpec(ExportKind.BOARD, _board, "board"),
+    ExportKind.CIRCULAR_DOCX: ExportSpec(
+        ExportKind.CIRCULAR_DOCX,
+        functools.partial(_circular, docx=True),
+        "circular",
+        ".docx",
+        DOCX,
+        "通报",
+    ),
+    ExportKind.CIRCULAR_XLSX: ExportSpec(
+        ExportKind.CIRCULAR_XLSX, functools.partial(_circular, docx=False), "circular", stem="通报"
+    ),
 }
 KINDS = {spec.kind.value: spec.label for spec in REGISTRY.values()}
 

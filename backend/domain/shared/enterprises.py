@@ -122,7 +122,11 @@ async def visible_enterprises(
 
 
 def _sort_key(rows: list[EnterpriseRow]) -> Callable[[EnterpriseRow], tuple[int, str]]:
-    upgraded_groups = {r.id for r in rows if r.upgraded_mgmt and r.parent_id is None}
+    return sort_key({r.id for r in rows if r.upgraded_mgmt and r.parent_id is None})
+
+
+def sort_key(upgraded_groups: set[int]) -> Callable[[EnterpriseRow], tuple[int, str]]:
+    """The board's order: upgraded-management groups first, then each group's tree by path."""
 
     def key(row: EnterpriseRow) -> tuple[int, str]:
         return (0 if row.group_id in upgraded_groups else 1, _padded(row.path))

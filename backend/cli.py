@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from backend.cli_serve import announce_when_listening, database_description
 from backend.cli_support import run_with_db
 from backend.settings import Settings, get_settings
 
@@ -104,6 +105,11 @@ def serve(host: str, port: int, no_demo: bool, workers: int | None, no_migrate: 
         click.echo(str(exc), err=True)
         sys.exit(2)
 
+    # Piccolo logs "Running Sqlite version 3.4" (major.minor as a float: 3.45 reads as 3.4 and
+    # 3.40 as 3.4); we say the full version ourselves, first thing.
+    logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
+    click.echo(f"数据库：{database_description(settings)}")
+
     async def work() -> SeedReport:
         await run_migrate()
         return await run_seed(settings, demo=not no_demo and not settings.is_production)
@@ -118,16 +124,15 @@ def serve(host: str, port: int, no_demo: bool, workers: int | None, no_migrate: 
         for account in report.accounts:
             where = f"，{account.enterprise}" if account.enterprise else ""
             click.echo(
-                f"  {account.username:<11} {account.role.value:<16} {account.display_name}{where}"
+                f"  {account.username:<11} {account.role.label:<10} {account.display_name}{where}"
             )
     processes = workers or settings.serve_workers()
     if not settings.secret_key_from_env:
         # Development without SECRET_KEY: one random key for every worker, or a CSRF token
         # signed by one process would be refused by the next.
         os.environ["SECRET_KEY"] = secrets.token_hex(32)
-    click.echo(
-        f"Hegui 合规督导 正在 http://{host}:{port} 提供服务（{processes} 个 Web 进程，Ctrl+C 停止）"
-    )
+    click.echo(f"正在启动 Web 服务（{processes} 个进程）……")
+    announce_when_listening(host, port, f"服务已启动：http://{host}:{port}（Ctrl+C 停止）")
     uvicorn.run(
         "backend.app:create_app",
         factory=True,

@@ -60,6 +60,8 @@ class AuditAction(LabelledEnum):
     RATING_OVERRIDE = "rating_override", "改定有效性评价"
     # 催报 from the board
     CHASE = "chase", "催报"
+    SCORE_LOCK = "score_lock", "锁定得分"
+    SCORE_UNLOCK = "score_unlock", "解除得分锁定"
 
 
 class AuditEntity(LabelledEnum):
@@ -84,3 +86,5 @@ class AuditEntity(LabelledEnum):
     MAIL_OUTBOX = "mail_outbox", "邮件发送记录"
     PROGRAMME = "programme", "工作方案"
     CHASE = "chase", "催报"
+    LIST_VERSION = "list_version", "三张清单"
+    LISTS_COVERAGE = "lists_coverage", "三张清单覆盖表"

@@ -49,6 +49,8 @@ SYSTEM = Actor(None, "系统")
 
 
 ACTION_LABELS: dict[str, str] = AuditAction.labels()
+# The log's sortable columns (URL key → column); "time" is the record order (ids only grow).
+SORTABLE = {"time": AuditEvent.id, "actor": AuditEvent.actor_name, "action": AuditEvent.action}
 
 
 @dataclass
@@ -181,9 +183,12 @@ async def search(
     until: dt.date | None = None,
     page: int = 1,
     page_size: int = 50,
+    order: str = "time",
+    descending: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of events, newest first, and the total matching. ``since``/``until`` are
-    Shanghai calendar days, both inclusive; ``actor`` matches part of the actor's name."""
+    """One page of events, newest first (or by ``order``, one of SORTABLE, ties newest first),
+    and the total matching. ``since``/``until`` are Shanghai calendar days, both inclusive;
+    ``actor`` matches part of the actor's name."""
     where: list[Any] = []
     if action:
         where.append(AuditEvent.action == action)
@@ -198,7 +203,10 @@ async def search(
     if until is not None:
         where.append(AuditEvent.occurred_at <= deadline_of(until).astimezone(dt.UTC))
     page, page_size = max(page, 1), min(max(page_size, 1), 500)
-    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    query = AuditEvent.select()
+    if order in SORTABLE and order != "time":
+        query = query.order_by(SORTABLE[order], ascending=not descending)
+    query = query.order_by(AuditEvent.id, ascending=order == "time" and not descending)
     count = AuditEvent.count()
     if where:
         query, count = query.where(*where), count.where(*where)

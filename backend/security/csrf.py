@@ -24,8 +24,6 @@ from litestar.enums import ScopeType
 from litestar.types import (
     ASGIApp,
     HTTPRequestEvent,
-    HTTPResponseBodyEvent,
-    HTTPResponseStartEvent,
     Message,
     Receive,
     ReceiveMessage,
@@ -35,7 +33,7 @@ from litestar.types import (
 from litestar.utils.scope.state import ScopeState
 
 from backend.security.audit import AuditAction
-from backend.security.middleware import bearer_token, header, request_cookies
+from backend.security.middleware import bearer_token, header, request_cookies, send_refusal
 from backend.security.refusals import audit_refusal
 from backend.security.sessions import cookie_name as session_cookie_name
 from backend.settings import get_settings
@@ -82,18 +80,7 @@ def cross_site(scope: Scope) -> bool:
 
 
 async def _forbidden(send: Send, message: str = CSRF_FAILED) -> None:
-    start: HTTPResponseStartEvent = {
-        "type": "http.response.start",
-        "status": 403,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-    }
-    await send(start)
-    chunk: HTTPResponseBodyEvent = {
-        "type": "http.response.body",
-        "body": message.encode(),
-        "more_body": False,
-    }
-    await send(chunk)
+    await send_refusal(send, 403, message)
 
 
 def csrf_middleware(app: ASGIApp) -> ASGIApp:

@@ -47,19 +47,37 @@ def bearer_token(scope: Scope) -> str | None:
     return None
 
 
-async def _unauthorized(send: Send) -> None:
-    body = '{"status_code":401,"detail":"接口令牌无效或已吊销。"}'.encode()
+async def send_refusal(
+    send: Send,
+    status: int,
+    body: str,
+    content_type: bytes = b"text/plain; charset=utf-8",
+    extra_headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """A whole response sent straight from a middleware (refused before the app is reached):
+    the one place that builds such a refusal (CSRF, cross-site, bad host, bad token)."""
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
-        "status": 401,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"www-authenticate", b'Bearer realm="hegui"'),
-        ],
+        "status": status,
+        "headers": [(b"content-type", content_type), *extra_headers],
     }
     await send(start)
-    chunk: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    chunk: HTTPResponseBodyEvent = {
+        "type": "http.response.body",
+        "body": body.encode(),
+        "more_body": False,
+    }
     await send(chunk)
+
+
+async def _unauthorized(send: Send) -> None:
+    await send_refusal(
+        send,
+        401,
+        '{"status_code":401,"detail":"接口令牌无效或已吊销。"}',
+        b"application/json",
+        ((b"www-authenticate", b'Bearer realm="hegui"'),),
+    )
 
 
 def authentication_middleware(app: ASGIApp) -> ASGIApp:

@@ -67,3 +67,16 @@ document.addEventListener("click", function (event) {
   document.body.classList.toggle("menu-open", open);
   target.setAttribute("aria-expanded", open ? "true" : "false");
 });
+
+// The board's status filter says how many enterprises owe an item in each state; a board swapped
+// in for another date or filter brings its counts in the legend, so the choices follow them.
+document.body.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail && event.detail.target;
+  if (!target || target.id !== "board") { return; }
+  target.querySelectorAll(".legend-item[data-status]").forEach(function (item) {
+    var option = document.querySelector('select[name=status] option[value="' + item.dataset.status + '"]');
+    if (option && option.dataset.label) {
+      option.textContent = option.dataset.label + "（" + item.dataset.owing + " 户）";
+    }
+  });
+});

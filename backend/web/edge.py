@@ -14,13 +14,12 @@ from collections.abc import Sequence
 
 from litestar.types import (
     ASGIApp,
-    HTTPResponseBodyEvent,
-    HTTPResponseStartEvent,
     Receive,
     Scope,
     Send,
 )
 
+from backend.security.middleware import send_refusal
 from backend.settings import Settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -90,18 +89,7 @@ def _headers(scope: Scope, name: bytes) -> list[str]:
 
 
 async def _bad_host(send: Send) -> None:
-    start: HTTPResponseStartEvent = {
-        "type": "http.response.start",
-        "status": 400,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-    }
-    await send(start)
-    body: HTTPResponseBodyEvent = {
-        "type": "http.response.body",
-        "body": BAD_HOST.encode(),
-        "more_body": False,
-    }
-    await send(body)
+    await send_refusal(send, 400, BAD_HOST)
 
 
 def edge_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:

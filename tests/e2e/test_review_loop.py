@@ -58,6 +58,7 @@ def test_upload_return_resubmit_approve(live_server: str, tmp_path: Path) -> Non
             executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
         )
         enterprise = signed_in(browser, live_server, "qiye_admin")
+        enterprise.goto("/workspace")  # sign-in lands on the 工作台
         reviewer = signed_in(browser, live_server, "reviewer")
         group = enterprise.locator(".topbar .user").inner_text().split("·")[-1].split("）")[0]
         group = group.strip().replace("（示例", "")

@@ -52,7 +52,7 @@ async def test_auditor_sees_rows_and_the_chain_banner(auditor: httpx.AsyncClient
     assert "哈希链校验通过，共 3 条" in html
     assert "序号" in html and "变更内容" in html and "共 3 条" in html
     assert "修改用户" in html and "登录" in html
-    assert "display_name：张三 → 李四" in html and "role：（空） → x" in html
+    assert "姓名：张三 → 李四" in html and "角色：（空） → x" in html
     assert "10.1.2.3" in html and "账户" in html
     assert cn_date(today()) in html  # times in Chinese, Shanghai
     assert re.search(r'<a href="/audit" class="active">操作日志</a>', html)
@@ -124,7 +124,9 @@ async def test_export_is_an_xlsx_with_text_never_formulas(
     auditor: httpx.AsyncClient, accounts: dict[str, int]
 ) -> None:
     sly = Actor(None, '=HYPERLINK("http://evil.example","点我")', None, "10.9.9.9")
-    await record(AuditAction.USER_CREATE, sly, changes={"note": "=1+1", "cmd": "@SUM(A1)"})
+    await record(
+        AuditAction.USER_CREATE, sly, changes={"comment": "=1+1", "display_name": "@SUM(A1)"}
+    )
     response = await auditor.get("/audit/export.xlsx")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -138,8 +140,8 @@ async def test_export_is_an_xlsx_with_text_never_formulas(
     sheet = _sheet(response.content)
     assert "操作日志（导出时间" in sheet
     assert "登录" in sheet and "修改用户" in sheet and "创建用户" in sheet
-    assert "display_name：张三 → 李四" in sheet
-    assert "=HYPERLINK(" in sheet and "note：=1+1" in sheet
+    assert "姓名：张三 → 李四" in sheet
+    assert "=HYPERLINK(" in sheet and "审核意见：=1+1" in sheet
     assert "<f>" not in sheet and "<f " not in sheet  # stored as text, never as a formula
     assert '<pane ySplit="2"' in sheet  # title and header rows frozen
     assert "<cols>" in sheet

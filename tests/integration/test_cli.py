@@ -76,3 +76,46 @@ def test_remind_scan_from_the_shell_sends_once(tmp_path: Path) -> None:
     assert "没有需要发送的新提醒" in again.stdout
     bad = hegui("remind", "scan", "--as-of", "2024-13-30T09:00", var_dir=tmp_path)
     assert bad.returncode == 2 and "不是有效的时间" in bad.stderr and "Error" not in bad.stderr
+
+
+def test_serve_says_the_sqlite_version_first_and_started_only_when_listening(
+    tmp_path: Path,
+) -> None:
+    import socket
+    import sqlite3
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"HEGUI_VAR_DIR": str(tmp_path), "HEGUI_REMINDER_SCAN": "off", "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "serve", "--no-demo", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert server.stdout is not None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "服务已启动" in line:
+                # said only once the port accepts connections
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = "".join(lines)
+    assert lines and lines[0].startswith(f"数据库：SQLite {sqlite3.sqlite_version}（"), output
+    assert "Running Sqlite version" not in output
+    assert f"服务已启动：http://127.0.0.1:{port}" in output, output
+    assert output.count("服务已启动") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 HTMX = {"HX-Request": "true", "HX-Target": "board"}
@@ -97,3 +99,34 @@ async def test_anonymous_visitors_are_sent_to_the_login_page(
     assert fragment.headers["hx-redirect"].startswith("/login")
     api = await client.get("/api/v1/board")
     assert api.status_code == 401 and api.json()["detail"] == "请先登录。"
+
+
+async def test_enterprise_timeline_grouped_by_year_with_links(
+    staff: httpx.AsyncClient, roster: dict[str, int]
+) -> None:
+    from tests import factories as f
+    from tests.fixtures import at
+
+    a6 = await f.obligation_id("A6")
+    await f.submit(roster["G"], a6, at(2024, 3, 1))
+    html = (await staff.get(f"/enterprises/{roster['G']}", params={"as_of": "2024-12-31"})).text
+    assert html.index('class="timeline-year">2024年') < html.index('class="timeline-year">2023年')
+    # events newest first inside their year; each links to its page
+    year_2023 = html[html.index('class="timeline-year">2023年') :]
+    assert year_2023.index("A5（2023年度） 第 1 版退回修改") < year_2023.index(
+        "P1（2023年度） 报送第 1 版"
+    )
+    assert re.search(
+        r'<a href="/reviews/\d+" title="打开审核页面">A5（2023年度） 第 1 版退回修改</a>', html
+    )
+    # without the right to review, the task's record opens in the side panel (and its row)
+    await staff.get("/logout")
+    from tests.fixtures import sign_in
+
+    assert (await sign_in(staff, "leader")).status_code == 303
+    html = (await staff.get(f"/enterprises/{roster['G']}", params={"as_of": "2024-12-31"})).text
+    assert "/reviews/" not in html
+    link = re.search(
+        r'<a href="#o-(\d+)" hx-get="/board/cell\?enterprise_id=\d+&amp;obligation_id=(\d+)', html
+    )
+    assert link is not None and link.group(1) == link.group(2) and f'id="o-{link.group(1)}"' in html

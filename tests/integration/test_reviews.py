@@ -3,6 +3,7 @@ Each decision shows at once on the board and in the group's notifications, and i
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -111,7 +112,7 @@ async def test_return_updates_board_and_notifies_the_group(
     notes = await Notification.select().where(Notification.kind == "review")
     recipients = {n["recipient"] for n in notes}
     assert recipients == {tenant_accounts["ent_g"], tenant_accounts["ent_g_user"]}
-    title = f"【退回修改】A6（2023年）{a6['obligation']['title']}（第 1 版）"
+    title = f"【退回修改】A6（2023年度）{a6['obligation']['title']}（第 1 版）"
     assert {n["title"] for n in notes} == {title}
     assert notes[0]["link"] == "/workspace"
     assert "材料不全、未盖章" in notes[0]["body"]
@@ -272,9 +273,9 @@ async def test_api_errors_are_chinese_json(
     reviewer, sid = clients["reviewer"], a6["id"]
     cases = [
         ({"decision": "approve"}, 400, "评级"),
-        ({"decision": "maybe"}, 400, "decision"),
+        ({"decision": "maybe"}, 400, "审核结论"),
         ({"decision": "return"}, 400, "退回原因"),
-        ({"decision": "return", "reasons": ["bogus"]}, 400, "代码无效"),
+        ({"decision": "return", "reasons": ["bogus"]}, 400, "退回原因无效"),
         ({"decision": "return", "reasons": ["other"]}, 400, "其他"),
         (
             {"decision": "return", "reasons": ["not_sealed"], "resubmit_by": "2023-13-01"},
@@ -364,3 +365,59 @@ async def test_a_newer_version_marks_the_waiting_one_superseded(
     rows = history.split("<tr>")[2:4]  # newest first
     assert "第 2 版" in rows[0] and "待审核" in rows[0] and "已被新版本替代" not in rows[0]
     assert "第 1 版" in rows[1] and "已被新版本替代" in rows[1]
+
+
+CODE_WORDS = re.compile(r"(?<![A-Za-z])[a-z_]{3,}")  # codes are lower case; "API" is a name
+
+
+async def test_review_messages_carry_no_codes(
+    clients: dict[str, httpx.AsyncClient], a6: dict[str, Any]
+) -> None:
+    """Every refusal a reviewer (page or API) reads is in Chinese labels: no decision, grade or
+    reason code, and no field name (the API's schema documents the codes)."""
+    reviewer, sid = clients["reviewer"], a6["id"]
+    cases: list[dict[str, Any]] = [
+        {"decision": "maybe"},
+        {"decision": "approve"},
+        {"decision": "approve", "grade": "superb"},
+        {"decision": "return"},
+        {"decision": "return", "reasons": ["bogus"]},
+        {"decision": "return", "reasons": ["other"]},
+        {"decision": "reopen"},
+        {"decision": "return", "reasons": ["not_sealed"], "resubmit_by": "2020-01-01"},
+    ]
+    for body in cases:
+        api = await api_review(reviewer, sid, body)
+        assert api.status_code in (400, 409, 422), (body, api.text)
+        detail = api.json()["detail"]
+        assert not CODE_WORDS.findall(detail.replace("YYYY-MM-DD", "")), (body, detail)
+        page = await post_form(reviewer, f"/reviews/{sid}", {**body, "action": "release"})
+        assert page.status_code == 422, (body, page.text[:200])
+        error = re.search(r'<div class="notice warn"[^>]*>(.*?)</div>', page.text, re.S)
+        assert error is not None and not CODE_WORDS.findall(error.group(1)), (body, error)
+
+
+async def test_queue_selection_only_with_drafts_late_flag_and_sort_in_the_url(
+    clients: dict[str, httpx.AsyncClient], roster: dict[str, int], a6: dict[str, Any]
+) -> None:
+    reviewer, sid = clients["reviewer"], a6["id"]
+    await f.submit(roster["U"], await f.obligation_id("P1"), at(2023, 6, 1), version_no=2)
+    page = (await reviewer.get("/reviews")).text
+    assert "<th>选择</th>" not in page and "发布所选草稿</button>" not in page  # no drafts yet
+    # G's P1 came on 2023-05-24, two calendar days after its deadline; A6 was on time.
+    assert "逾期报送 2 个自然日" in page and "按期" in page
+    assert 'aria-sort="ascending"' in page and "sort=-submitted" in page  # default, reversible
+    by_name = (await reviewer.get("/reviews", params={"sort": "-enterprise"})).text
+    assert by_name.index("提级管理示例集团") < by_name.index("市属一级示例集团")
+    assert 'href="/reviews?sort=enterprise"' in by_name.replace("&amp;", "&")  # flips back
+    by_name = (await reviewer.get("/reviews", params={"sort": "enterprise"})).text
+    assert by_name.index("市属一级示例集团") < by_name.index("提级管理示例集团")
+    late_first = (await reviewer.get("/reviews", params={"sort": "-late"})).text
+    assert late_first.index("逾期报送 2 个自然日") < late_first.index("按期")
+    assert late_first.index("逾期报送 10 个自然日") < late_first.index("逾期报送 2 个自然日")
+    odd = await reviewer.get("/reviews", params={"sort": "drop table"})
+    assert odd.status_code == 200 and 'aria-sort="ascending"' in odd.text  # default order
+    draft = {"decision": "return", "reasons": "other", "comment": "稿", "action": "draft"}
+    assert (await post_form(reviewer, f"/reviews/{sid}", draft)).status_code == 303
+    page = (await reviewer.get("/reviews")).text
+    assert "<th>选择</th>" in page and "发布所选草稿</button>" in page

@@ -99,6 +99,12 @@ async def test_hand_worked_score_matches_service_api_and_pages(
     for text in ("68.8", "48.8", "逾期 2 个工作日", "不计", "本年度无整改事项"):
         assert text in detail.text, text
     assert "保存评价" not in detail.text  # the leader reads only
+    # The two grade scales are told apart where they meet; T and Q and lateness are spelled out.
+    for text in ("审核评级", "年度得分等级", "优秀 ≥ 90 分", "及时性系数 T", "质量系数 Q",
+                 "逾期（工作日）", "个自然日"):  # fmt: skip
+        assert text in detail.text, text
+    assert "年度得分等级" in page.text and "不同于审核材料时的评级" in page.text
+    assert "2023年度合规管理得分" in detail.text and "2023 年度" not in detail.text
 
     for bad in ("year=1999", "year=abc", "as_of=2023-13-01", "as_of=20231231"):
         response = await client.get(f"/api/v1/scores?{bad}")
@@ -203,6 +209,7 @@ async def test_lock_freezes_scores_and_unlock_is_audited(
     assert not live.locked and live.result.total == 70.6
     events = await AuditEvent.select().where(AuditEvent.entity == "score_lock")
     assert len(events) == 2
+    assert [e["action"] for e in events] == ["score_lock", "score_unlock"]  # 锁定得分, 解除…
     assert "复核发现数据有误" in str(events[-1]["changes"])
     assert events[-1]["actor_name"] == "admin"
 

@@ -161,14 +161,40 @@ async def test_demo_data_tells_a_story(programme: int, tmp_path: Path) -> None:
     assert all(is_valid_credit_code(e["credit_code"]) for e in everyone)
     assert {e["tier"] for e in everyone} == {1, 2, 3}
     assert await Submission.count() == summary.submissions > 500
-    from backend.db.tables import EffectivenessRating
+    from backend.db.tables import EffectivenessRating, Finding, Inspection, InspectionRating
     from backend.domain.demo.ratings import rate_demo_groups
+    from backend.domain.rectification.reads import FindingFilter, list_findings
+    from backend.lib.timeutil import end_of_day
 
-    # Every group is rated on the four dimensions for each year that has ended (2023–2025).
-    assert await rate_demo_groups([2023, 2024, 2025], today=dt.date(2026, 11, 28)) == 30 * 3 * 4
-    assert await EffectivenessRating.count().where(EffectivenessRating.score_year == 2025) == 120
+    # Each year's 督促检查 (2023–2026, all begun by 2026-11-28) rates every group on the four
+    # dimensions; no hand rating (an override needs a reason). Findings: some closed on time,
+    # some late, some still open past their deadline.
+    made = await rate_demo_groups([2023, 2024, 2025], today=dt.date(2026, 11, 28))
+    assert made == await Finding.count() > 30
+    assert await Inspection.count() == 4
+    assert await InspectionRating.count() == 4 * 30 * 4
+    assert await EffectivenessRating.count() == 0
+    rows, counts = await list_findings(FindingFilter(), None, end_of_day(dt.date(2026, 11, 28)))
+    assert counts["closed"] + counts["ongoing"] > counts["overdue"] > 0
+    assert any(r["completed_late"] for r in rows) and any(not r["completed_late"] for r in rows)
     files = list(tmp_path.rglob("*"))
     assert any(f.is_file() and f.read_bytes().startswith(b"%PDF-") for f in files)
+    # The deliverables are Chinese PDFs that read like one: issuer, title as named, sections.
+    from pypdf import PdfReader
+
+    from backend.db.tables import SubmissionFile
+
+    store = FileStore(tmp_path)
+    shown = await SubmissionFile.select().where(SubmissionFile.original_name.like("%实施方案%"))
+    assert shown
+    for row in shown[:3]:
+        with store.open(row["sha256"]) as handle:
+            pdf = PdfReader(handle)
+            text = pdf.pages[0].extract_text()
+            title = row["original_name"].removesuffix(".pdf")
+            assert title in text.replace("\n", "")
+            assert "包头市××集团有限公司" in text and "一、总体要求" in text and "虚构" in text
+            assert pdf.metadata is not None and pdf.metadata.title == f"包头市××集团有限公司{title}"
 
 
 async def test_migrations_describe_every_column_of_the_tables() -> None:

@@ -61,3 +61,27 @@ async def test_the_send_job_is_safe_to_repeat(
     assert "发送 1 封" in await runner.send_mail_job({"job_try": 1})
     assert await runner.send_mail_job({"job_try": 2}) == "没有待发送的邮件。"
     assert len(smtp_server.inbox.messages) == 1
+
+
+async def test_with_redis_down_the_pages_serve_and_say_so(
+    tenant_accounts: dict[str, int],
+) -> None:
+    """No Redis: the 后台任务 page, 发送记录, messages and the API still answer, quickly, and the
+    administrator reads a plain Chinese notice that reminders and e-mail will catch up."""
+    import time
+    from dataclasses import replace
+
+    from backend.app import create_app
+    from tests.conftest import client_for
+    from tests.fixtures import sign_in
+
+    app = create_app(replace(get_settings(), redis_url="redis://127.0.0.1:1/0"))
+    async with app.lifespan(), client_for(app) as client:
+        assert (await sign_in(client, "admin")).status_code == 303
+        started = time.monotonic()
+        page = await client.get("/admin/jobs")
+        assert page.status_code == 200
+        assert "后台任务服务（Redis）暂时无法连接" in page.text and "不会丢失" in page.text
+        for path in ("/admin/mail", "/notifications", "/api/v1/notifications", "/admin/reminders"):
+            assert (await client.get(path)).status_code == 200, path
+        assert time.monotonic() - started < 10

@@ -55,6 +55,8 @@ class Obligation(Table, tablename="obligation"):
     natural_key = Varchar(length=80, unique=True)
     code = Varchar(length=20, index=True)
     title = Varchar(length=200)
+    # A few characters under the code in a board column header (P1 实施方案, A6 自查报告).
+    short_title = Varchar(length=20, default="")
     description = Text(default="")
     clause = Varchar(length=100, default="")
     phase = Varchar(length=20, default="")

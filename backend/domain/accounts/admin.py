@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
@@ -28,6 +29,7 @@ from backend.domain.accounts.service import (
 )
 from backend.domain.accounts.tokens import NOT_FOR_OTHERS
 from backend.domain.errors import DomainError
+from backend.domain.shared.sorting import parse_sort
 from backend.lib.timeutil import now
 from backend.security.audit import AuditAction, record
 from backend.security.dependencies import actor_for
@@ -42,6 +44,16 @@ ADMIN = {"access": Access.ADMIN}
 
 
 ROLE_CHOICES = {role: role.label for role in Role}  # for the role <select>s
+
+
+# The user list's sortable columns (URL key → column); a key outside them is ignored.
+USER_SORT: dict[str, Any] = {
+    "username": Account.username,
+    "display_name": Account.display_name,
+    "role": Account.role,
+    "enterprise": Account.enterprise.name,
+    "last_login": Account.last_login_at,
+}
 
 
 @dataclass
@@ -80,11 +92,16 @@ class UserAdminController(Controller):
             query = query.where(Account.username.ilike(needle) | Account.display_name.ilike(needle))
         if role in {r.value for r in Role}:
             query = query.where(Account.role == role)
-        rows = await query.order_by(Account.username)
+        sort = parse_sort(request.query_params.get("sort"), USER_SORT, "username")
+        column = USER_SORT[sort.key]
+        ordered = query.order_by(column, ascending=not sort.descending)
+        rows = await ordered.order_by(Account.username)  # ties: by user name, stable
         context = {
             **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "role": role,
+            "sort": sort,
+            "params": {"q": q, "role": role, "sort": sort.param},
             "roles": ROLE_CHOICES,
             "now": now(),
             "active_menu": "users",

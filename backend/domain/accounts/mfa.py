@@ -161,7 +161,7 @@ async def reset(actor: Actor, account_id: int) -> None:
             actor,
             entity="account",
             entity_id=account_id,
-            changes={"tokens_revoked": revoked} if revoked else None,
+            changes={"revoked_access": revoked} if revoked else None,
         )
 
 

@@ -234,7 +234,7 @@ async def reset_password(actor: Actor, account_id: int) -> str:
             actor,
             entity="account",
             entity_id=account_id,
-            changes={"tokens_revoked": revoked} if revoked else None,
+            changes={"revoked_access": revoked} if revoked else None,
         )
     return initial
 

@@ -13,9 +13,10 @@ from litestar.response import Response, Template
 
 from backend.domain.audit.service import audit_page, build_workbook, decorate, export_rows
 from backend.domain.errors import Invalid
+from backend.domain.shared.sorting import parse_sort
 from backend.lib.ids import id_in_range
 from backend.lib.timeutil import now, parse_date
-from backend.security.audit import ACTION_LABELS, AuditAction, record, verify_chain
+from backend.security.audit import ACTION_LABELS, SORTABLE, AuditAction, record, verify_chain
 from backend.security.dependencies import actor_for
 from backend.security.policy import Access
 from backend.web.dependencies import ActorDep
@@ -78,9 +79,11 @@ class AuditController(Controller):
     @get("/", name="audit:list", opt=AUDIT)
     async def list_page(self, request: HTMXRequest, page: QueryPage = 1) -> Template:
         filters = Filters.of(request)
+        sort = parse_sort(request.query_params.get("sort"), SORTABLE, "-time")
         context: dict[str, Any] = {
             "filters": filters,
-            "params": filters.params(),
+            "sort": sort,
+            "params": {**filters.params(), "sort": sort.param},
             "filtered": bool(filters.active()),
             "actions": ACTION_LABELS,
             "rows": [],
@@ -96,7 +99,8 @@ class AuditController(Controller):
         except ValueError as exc:
             context["error"], status = str(exc), 400
         else:
-            context.update(await audit_page(criteria, page, PAGE_SIZE))
+            order = {"order": sort.key, "descending": sort.descending}
+            context.update(await audit_page({**criteria, **order}, page, PAGE_SIZE))
         if request.htmx.target == "audit-rows":
             return Template(
                 template_name="audit/partials/rows.html", context=context, status_code=status

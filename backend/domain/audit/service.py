@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 from typing import Any
 
 import xlsxwriter
 
-from backend.db.tables import Enterprise
-from backend.lib.labels import LabelledEnum
+from backend.domain.audit.names import name_objects
 from backend.lib.timeutil import TZ, cn_datetime
-from backend.rules.cell_status import Status
-from backend.rules.vocabulary import (
-    Decision,
-    ExemptionKind,
-    Grade,
-    Rating,
-    ReturnReason,
-    ReviewState,
-)
-from backend.security.actions import AuditEntity
+from backend.rules import audit_fields
 from backend.security.audit import search
-from backend.security.policy import Role
 
 EXPORT_LIMIT = 100_000
 _EXPORT_BATCH = 500  # the largest page `search` serves
@@ -37,84 +25,21 @@ COLUMNS = (
     ("操作人", 14),
     ("操作", 14),
     ("对象", 18),
-    ("企业编号", 9),
     ("企业名称", 30),
     ("IP", 16),
     ("变更内容", 70),
 )
 
 
-# The change keys whose values are codes of one vocabulary.
-CODED_KEYS: dict[str, type[LabelledEnum]] = {
-    "role": Role,
-    "decision": Decision,
-    "grade": Grade,
-    "reasons": ReturnReason,
-    "state": ReviewState,
-    "kind": ExemptionKind,
-    "ratings": Rating,
-    "status": Status,
-}
-
-
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
-
-
-def _labelled(value: Any, vocabulary: type[LabelledEnum] | None) -> Any:
-    """Coded values in a change, replaced by their labels (unknown codes stay as recorded)."""
-    if vocabulary is None:
-        return value
-    if isinstance(value, str):
-        return vocabulary.label_of(value, value) if value else value
-    if isinstance(value, list):
-        return [_labelled(v, vocabulary) for v in value]
-    if isinstance(value, dict):
-        return {k: _labelled(v, vocabulary) for k, v in value.items()}
-    return value
-
-
-def describe_changes(changes: Any) -> str:
-    """Compact text: ``键：旧值 → 新值`` for {"from", "to"} pairs, ``键：值`` otherwise; coded
-    values (role, decision, grade, reasons…) read as their Chinese labels."""
-    if not changes:
-        return ""
-    if not isinstance(changes, dict):
-        return _value(changes)
-    parts = []
-    for key, raw in changes.items():
-        value = _labelled(raw, CODED_KEYS.get(key))
-        if isinstance(value, dict) and set(value) == {"from", "to"}:
-            parts.append(f"{key}：{_value(value['from'])} → {_value(value['to'])}")
-        else:
-            parts.append(f"{key}：{_value(value)}")
-    return "；".join(parts)
-
-
-async def _enterprise_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    found = await Enterprise.select(Enterprise.id, Enterprise.name).where(
-        Enterprise.id.is_in(sorted(ids))
-    )
-    return {row["id"]: row["name"] for row in found}
+def describe_changes(changes: Any, action: str = "", names: dict | None = None) -> str:
+    """The changes as the auditor reads them (rules/audit_fields.py: labels, never keys)."""
+    return audit_fields.describe(changes, action, names or {})
 
 
 async def decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = await _enterprise_names(
-        {row["enterprise_id"] for row in rows if row["enterprise_id"] is not None}
-    )
+    await name_objects(rows)
     for row in rows:
-        entity = AuditEntity.label_of(row["entity"], "其他") if row["entity"] else ""
-        row["entity_text"] = f"{entity} {row['entity_id']}".strip()
-        row["enterprise_name"] = names.get(row["enterprise_id"], "")
-        row["changes_text"] = describe_changes(row["changes"])
+        row["changes_text"] = describe_changes(row["changes"], row["action"], row.pop("names"))
     return rows
 
 
@@ -167,11 +92,9 @@ def build_workbook(rows: list[dict[str, Any]], total: int, moment: dt.datetime) 
         sheet.write_string(line, 3, row["actor_name"][:_CELL_LIMIT])
         sheet.write_string(line, 4, row["action_label"][:_CELL_LIMIT])
         sheet.write_string(line, 5, row["entity_text"][:_CELL_LIMIT])
-        if row["enterprise_id"] is not None:
-            sheet.write_number(line, 6, row["enterprise_id"])
-        sheet.write_string(line, 7, row["enterprise_name"][:_CELL_LIMIT])
-        sheet.write_string(line, 8, row["ip"][:_CELL_LIMIT])
-        sheet.write_string(line, 9, row["changes_text"][:_CELL_LIMIT])
+        sheet.write_string(line, 6, row["enterprise_name"][:_CELL_LIMIT])
+        sheet.write_string(line, 7, row["ip"][:_CELL_LIMIT])
+        sheet.write_string(line, 8, row["changes_text"][:_CELL_LIMIT])
     book.close()
     return buffer.getvalue()
 

@@ -22,11 +22,13 @@ def board_to_json(board: Board) -> BoardOut:
         total_groups=board.total_groups,
         page=board.query.page,
         page_size=board.query.page_size,
+        owing=dict(board.owing),
         obligations=[
             BoardObligationOut(
                 id=c.id,
                 code=c.code,
                 title=c.title,
+                short_title=c.short_title,
                 due_on=c.due_on.isoformat(),
                 year=c.due_year,
                 applies_to=c.applies_to,

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from backend.domain.board.history import cell_history
 from backend.domain.board.markup import row_cells
 from backend.domain.board.params import parse_board_query, query_params
-from backend.domain.board.service import Board, status_totals
+from backend.domain.board.service import Board
 from backend.domain.board.serving import board_with_html, revalidation, session_mark
 from backend.domain.errors import Invalid, NotFound
 from backend.domain.lists.panel import lists_panel
@@ -62,7 +62,6 @@ class BoardController(Controller):
                 "rect_years": sorted({c.due_year for c in board.columns}),
                 "board": board,
                 "params": query_params(query),
-                "totals": status_totals(board),
                 "statuses": list(Status),
                 "expand": bool(query.q or query.status or query.enterprise_id or query.cohort),
                 "today": today(),

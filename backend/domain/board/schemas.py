@@ -25,6 +25,7 @@ class BoardObligationOut(msgspec.Struct, kw_only=True):
     id: int
     code: str
     title: str
+    short_title: str  # as under the code in the board's column header
     due_on: str  # YYYY-MM-DD
     year: int | None
     applies_to: str
@@ -38,5 +39,8 @@ class BoardOut(msgspec.Struct, kw_only=True):
     total_groups: int
     page: int
     page_size: int
+    # Per status code, the enterprises owing at least one item in it, whatever the status filter;
+    # a group's 全级次 item counts once, not once per subsidiary row.
+    owing: dict[str, int]
     obligations: list[BoardObligationOut]
     rows: list[BoardRowOut]

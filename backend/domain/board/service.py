@@ -18,6 +18,7 @@ from backend.domain.errors import Invalid, NotFound
 from backend.domain.programmes.service import list_programmes, pick_programme
 from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
 from backend.lib.timeutil import end_of_day
+from backend.rules.board_counts import ShownCell, enterprises_by_status, items_by_column
 from backend.rules.cell_status import CellState, Status, cell_status
 from backend.rules.cohorts import Cohort, covered_by_group, reports
 
@@ -25,6 +26,7 @@ OBLIGATION_COLUMNS = (
     Obligation.id,
     Obligation.code,
     Obligation.title,
+    Obligation.short_title,
     Obligation.clause,
     Obligation.phase,
     Obligation.applies_to,
@@ -60,6 +62,7 @@ class Column:
     due_year: int
     due_on: dt.date
     due_note: str
+    short_title: str = ""  # under the code in the column header (P1 实施方案)
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -98,6 +101,9 @@ class Board:
     pages: int
     group_names: dict[int, str]
     upgraded_groups: set[int]
+    # Per status, the enterprises owing an item in it, whatever the status filter
+    # (rules/board_counts: a group's 全级次 item counts once).
+    owing: Counter[str] = field(default_factory=Counter)
 
     @cached_property
     def groups_with_subsidiaries(self) -> set[int]:
@@ -124,6 +130,7 @@ async def load_columns(programme_id: int, year: int | None = None) -> list[Colum
             r["due_year"],
             r["due_on"],
             r["due_note"],
+            short_title=r["short_title"],
         )
         for r in rows
     ]
@@ -255,6 +262,7 @@ async def build_board(
         rows = [Row(e, build_cells(e, columns, computer, plan)) for e in candidates]
     if query.cohort == Cohort.SUB:
         rows = [r for r in rows if r.cells]  # subsidiaries owe nothing outside 全级次 duties
+    owing = enterprises_by_status(shown_cells(rows))
     if query.status:
         rows = [r for r in rows if any(c.state.status == query.status for c in r.cells.values())]
     _count(rows, columns)
@@ -281,22 +289,20 @@ async def build_board(
         pages,
         group_names,
         {e.id for e in enterprises if e.parent_id is None and e.upgraded_mgmt},
+        owing,
     )
+
+
+def shown_cells(rows: list[Row]) -> Iterator[ShownCell]:
+    for row in rows:
+        for column_id, cell in row.cells.items():
+            yield ShownCell(row.enterprise.id, column_id, cell.state.status.value, cell.covered_by)
 
 
 def _count(rows: list[Row], columns: list[Column]) -> None:
     """Count each deliverable once: a 全级次 cell shown on many subsidiary rows is the group's."""
-    counted: set[tuple[int, int]] = set()
-    tally: Counter[tuple[int, str]] = Counter()
-    for row in rows:
-        own = row.enterprise.id
-        for column_id, cell in row.cells.items():
-            key = (cell.covered_by or own, column_id)
-            if key not in counted:
-                counted.add(key)
-                tally[(column_id, cell.state.status)] += 1
     by_id = {c.id: c for c in columns}
-    for (column_id, status), n in tally.items():
+    for (column_id, status), n in items_by_column(shown_cells(rows)).items():
         by_id[column_id].counts[status] = n
 
 

@@ -244,7 +244,7 @@ async def load_demo(
     rng = random.Random(seed)
     active = Obligation.active.eq(True)
     obligations = await Obligation.select().where(active).order_by(Obligation.sort_order)
-    blobs: dict[tuple[str, int, int], tuple[str, int]] = {}
+    blobs: dict[tuple[str, str, int], tuple[str, int]] = {}
 
     async with write_transaction():
         tops = await _enterprises(rng, groups, upgraded, subsidiaries, created)
@@ -293,8 +293,8 @@ async def load_demo(
         reviews: list[Review] = []
         for key, (_top, ob, plan) in plans.items():
             for no, at in enumerate(plan.versions, start=1):
-                for part, name in enumerate(N.file_names(ob, no, rng)):
-                    blob_key = (f"{ob['code']}-{ob['due_year']}", no, part)
+                for name in N.file_names(ob, no, rng):
+                    blob_key = (name, f"{ob['code']}-{ob['due_year']}", no)
                     if blob_key not in blobs:
                         data = N.sample_pdf(*blob_key)
                         blobs[blob_key] = (store.put_bytes(data), len(data))

@@ -4,10 +4,10 @@ No real enterprise is meant; the sample PDFs say so in their text."""
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
-from collections.abc import Sequence
 from typing import Any
 
 # (name without the "（示例）" suffix, short name, sector, area code)
@@ -171,35 +171,88 @@ def file_names(ob: dict[str, Any], version_no: int, rng: random.Random) -> list[
     return names
 
 
-def _pdf(lines: Sequence[str]) -> bytes:
-    """A minimal valid one-page PDF (Helvetica, ASCII text) with a correct xref table."""
-    text = "".join(
-        "({}) Tj T* ".format(s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
-        for s in lines
-    )
-    stream = f"BT /F1 11 Tf 15 TL 72 770 Td {text}ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    size = len(objects) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    return bytes(out)
+# The sections of a sample deliverable: what such a document in the programme usually covers.
+_SECTIONS = (
+    (
+        "一、总体要求",
+        "深入贯彻习近平法治思想，落实《中央企业合规管理办法》和市国资委工作方案要求，"
+        "坚持党的领导、全面覆盖、权责清晰、务实高效，推动合规管理与经营管理深度融合。",
+    ),
+    (
+        "二、组织领导",
+        "党委发挥把方向、管大局、促落实的领导作用；董事会审议合规管理基本制度和年度报告；"
+        "主要负责人切实履行合规管理第一责任人职责；合规委员会统筹协调合规管理工作。",
+    ),
+    (
+        "三、主要任务",
+        "健全合规管理制度体系，梳理合规风险识别清单、合规风险应对清单和流程管控清单，"
+        "将合规审查作为规章制度、经济合同、重大决策和重要项目的必经程序。",
+    ),
+    (
+        "四、运行机制",
+        "建立合规风险识别评估预警、合规审查、违规问题整改和违规责任追究机制，"
+        "畅通举报渠道，定期开展合规管理有效性评价。",
+    ),
+    (
+        "五、保障措施",
+        "加强合规队伍建设和合规培训，将合规管理纳入考核评价，运用信息化手段提升管理效能。",
+    ),
+)
+_DEMO_NOTE = "本文件为合规督导系统演示用虚构材料，不代表任何真实企业或真实公文。"
+_ISSUER = "包头市××集团有限公司"  # the usual placeholder of a filled-in template
 
 
-def sample_pdf(code: str, version_no: int, part: int) -> bytes:
-    title = f"Hegui demo: {code} v{version_no}" + (f" attachment {part}" if part else "")
-    body = [f"Section {i}: placeholder text for layout and preview testing." for i in range(7)]
-    return _pdf([title, "", "Fictional sample document; not an official filing.", *body])
+def _draw_lines(canvas: Any, text: str, x: float, y: float, width: int) -> float:
+    """Chinese wraps at any character; ``width`` characters a line at 11 pt on A4."""
+    for start in range(0, len(text), width):
+        canvas.drawString(x, y, text[start : start + width])
+        y -= 18
+    return y
+
+
+def sample_pdf(title: str, key: str, version_no: int) -> bytes:
+    """A one-page Chinese PDF that looks like a deliverable (issuer, title, 文号, sections),
+    with the built-in CID font STSong-Light: nothing embedded, so each file is a few KB and
+    takes milliseconds. The demo note says it is fictional."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    page.setTitle(f"{_ISSUER}{title}")
+    page.setAuthor(_ISSUER)
+    width, height = A4
+    page.setFillColorRGB(0.75, 0.1, 0.1)
+    page.setFont("STSong-Light", 22)
+    page.drawCentredString(width / 2, height - 90, f"{_ISSUER}文件")
+    page.setLineWidth(1.2)
+    page.setStrokeColorRGB(0.75, 0.1, 0.1)
+    page.line(72, height - 108, width - 72, height - 108)
+    page.setFillColorRGB(0, 0, 0)
+    page.setFont("STSong-Light", 11)
+    year = key.rpartition("-")[2]  # "P1-2023"
+    number = 10 + sum(map(ord, key)) % 90 + version_no
+    page.drawCentredString(width / 2, height - 128, f"包××发〔{year}〕{number}号")
+    page.setFont("STSong-Light", 16)
+    y = height - 168
+    for start in range(0, len(title), 26):
+        page.drawCentredString(width / 2, y, title[start : start + 26])
+        y -= 24
+    page.setFont("STSong-Light", 11)
+    y = _draw_lines(page, "市国资委：", 72, y - 8, 40)
+    for heading, body in _SECTIONS:
+        page.setFont("STSong-Light", 12)
+        y = _draw_lines(page, heading, 72, y - 6, 40)
+        page.setFont("STSong-Light", 11)
+        y = _draw_lines(page, "　　" + body, 72, y, 40)
+    page.drawRightString(width - 72, y - 24, _ISSUER)
+    page.setFont("STSong-Light", 9)
+    page.setFillColorRGB(0.45, 0.45, 0.45)
+    page.drawCentredString(width / 2, 40, _DEMO_NOTE)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

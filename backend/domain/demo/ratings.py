@@ -1,45 +1,20 @@
-"""Demo effectiveness ratings (有效性评价), so the demo's score pages tell a full story:
-SASAC rated each group for every year that has ended."""
+"""Demo effectiveness ratings (有效性评价) and 整改台账, so the demo's score pages tell a full
+story. Since the 整改台账, the ratings come from each year's demo 督促检查 (demo/findings.py);
+hand ratings are overrides that need a reason, so the demo makes none."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 
-from backend.db.tables import EffectivenessRating, Enterprise
+from backend.domain.demo.findings import load_demo_findings
 from backend.lib.timeutil import today as shanghai_today
-
-DIMENSIONS = ("organisation", "rules", "mechanism", "effectiveness")
-RATINGS = ("excellent", "good", "pass", "fail")
-WEIGHTS = (25, 58, 14, 3)
 
 
 async def rate_demo_groups(
     years: list[int], *, seed: int = 120, today: dt.date | None = None
 ) -> int:
     day = today or shanghai_today()
-    rng = random.Random(seed)
-    groups = (
-        await Enterprise.select(Enterprise.id)
-        .where(Enterprise.parent.is_null())
-        .order_by(Enterprise.id)
-    )
-    rows = [
-        EffectivenessRating(
-            enterprise=g["id"],
-            score_year=year,
-            dimension=dimension,
-            rating=rng.choices(RATINGS, WEIGHTS)[0],
-            natural_key=f"{g['id']}:{year}:{dimension}",
-        )
-        for g in groups
-        for year in years
-        if year < day.year
-        for dimension in DIMENSIONS
-    ]
-    for start in range(0, len(rows), 500):
-        await EffectivenessRating.insert(*rows[start : start + 500])
-    return len(rows)
+    return await load_demo_findings(years, seed=seed, today=day)
 
 
 async def lock_first_demo_year(years: list[int], *, today: dt.date | None = None) -> int | None:

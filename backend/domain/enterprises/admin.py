@@ -26,7 +26,13 @@ from backend.domain.enterprises.admin_forms import (
 )
 from backend.domain.enterprises.importer import import_roster
 from backend.domain.enterprises.roster import RosterError, roster_template
-from backend.domain.shared.enterprises import EnterpriseRow, matches_query, visible_enterprises
+from backend.domain.shared.enterprises import (
+    ENTERPRISE_SORT,
+    EnterpriseRow,
+    matches_query,
+    visible_enterprises,
+)
+from backend.domain.shared.sorting import parse_sort, sort_rows
 from backend.lib import timeutil
 from backend.rules.cohorts import Cohort
 from backend.security.audit import Actor, AuditAction, record
@@ -69,6 +75,7 @@ class EnterpriseAdminController(Controller):
     @get("/", name="admin:enterprises", opt=ADMIN)
     async def list_page(
         self,
+        request: Request,
         q: FromQuery[str] = "",
         status: FromQuery[str] = "active",
         cohort: FromQuery[str] = "",
@@ -83,11 +90,15 @@ class EnterpriseAdminController(Controller):
             and (status == "all" or e.active == (status == "active"))
             and (cohort not in set(Cohort) or e.cohort == cohort)
         ]
+        sort = parse_sort(request.query_params.get("sort"), ENTERPRISE_SORT)
+        rows = sort_rows(rows, sort, ENTERPRISE_SORT)
         context = {
             **page_of(rows, page, PAGE_SIZE),
             "q": q,
             "status": status,
             "cohort": cohort,
+            "sort": sort,
+            "params": {"q": q, "cohort": cohort, "status": status, "sort": sort.param},
             "statuses": STATUSES,
             "names": {e.id: e.name for e in everyone},
             "active_menu": "admin_enterprises",

@@ -9,7 +9,13 @@ from litestar.response import Template
 
 from backend.domain.enterprises.timeline import enterprise_timeline
 from backend.domain.errors import Invalid, NotFound
-from backend.domain.shared.enterprises import get_enterprise, matches_query, visible_enterprises
+from backend.domain.shared.enterprises import (
+    ENTERPRISE_SORT,
+    get_enterprise,
+    matches_query,
+    visible_enterprises,
+)
+from backend.domain.shared.sorting import parse_sort, sort_rows
 from backend.lib.timeutil import parse_date, today
 from backend.security.policy import Access
 from backend.settings import get_settings
@@ -33,10 +39,13 @@ class EnterpriseController(Controller):
         page: QueryPage = 1,
     ) -> Template:
         everyone = await visible_enterprises(tenancy)
-        rows = [e for e in everyone if matches_query(e, q)]
+        sort = parse_sort(request.query_params.get("sort"), ENTERPRISE_SORT)
+        rows = sort_rows([e for e in everyone if matches_query(e, q)], sort, ENTERPRISE_SORT)
         context = {
             **page_of(rows, page, PAGE_SIZE),
             "q": q,
+            "sort": sort,
+            "params": {"q": q, "sort": sort.param},
             "names": {e.id: e.name for e in everyone},
         }
         if request.htmx.target == "enterprise-rows":

@@ -35,6 +35,7 @@ class ExportKind(StrEnum):
 
     ASSESSMENT = "assessment", "考核评分表"
     BOARD = "board", "进度台账"
+    FINDINGS = "findings", "整改台账"
     CIRCULAR_DOCX = "circular_docx", "通报（Word）"
     CIRCULAR_XLSX = "circular_xlsx", "通报（Excel）"
 
@@ -91,6 +92,31 @@ async def _board(params: dict[str, Any], path: Path, on_row: OnRow | None) -> in
     return rows
 
 
+async def _findings(params: dict[str, Any], path: Path, on_row: OnRow | None) -> int:
+    from backend.domain.exports.findings_sheet import build_findings_sheet
+    from backend.domain.rectification.ledger import COLUMNS, ledger_rows
+    from backend.domain.rectification.reads import FindingFilter, histories, list_findings
+    from backend.lib.timeutil import end_of_day
+
+    as_of = dt.date.fromisoformat(params["as_of"])
+    year = int(params["year"]) if params.get("year") else None
+    moment = end_of_day(as_of)
+    found, _ = await list_findings(FindingFilter(year=year), None, moment)
+    rows = ledger_rows(found, await histories([r["id"] for r in found], moment))
+    span = f"{year}年（整改时限）" if year else "全部年度"
+    build = functools.partial(
+        build_findings_sheet,
+        path,
+        title="市属国有企业合规管理问题整改台账",
+        subtitle=f"范围：{span}　　截至：{as_of.year}年{as_of.month}月{as_of.day}日",
+        columns=COLUMNS,
+        rows=rows,
+        on_row=on_row,
+    )
+    written: int = await anyio.to_thread.run_sync(build)
+    return written
+
+
 async def _circular(params: dict[str, Any], path: Path, on_row: OnRow | None, *, docx: bool) -> int:
     from backend.domain.chase.circular import build_circular
     from backend.domain.exports.circular_files import build_circular_docx, build_circular_sheet
@@ -131,6 +157,7 @@ class ExportSpec:
 REGISTRY: dict[str, ExportSpec] = {
     ExportKind.ASSESSMENT: ExportSpec(ExportKind.ASSESSMENT, _assessment, "assessment"),
     ExportKind.BOARD: ExportSpec(ExportKind.BOARD, _board, "board"),
+    ExportKind.FINDINGS: ExportSpec(ExportKind.FINDINGS, _findings, "findings"),
     ExportKind.CIRCULAR_DOCX: ExportSpec(
         ExportKind.CIRCULAR_DOCX,
         functools.partial(_circular, docx=True),

@@ -4,13 +4,12 @@ detected, temporary files removed on failure), then imported."""
 from __future__ import annotations
 
 from litestar import Request
-from litestar.exceptions import HTTPException
 
-from backend.domain.errors import DomainError, Invalid
+from backend.domain.errors import Invalid
 from backend.domain.lists.service import ImportOutcome, import_lists
-from backend.domain.shared.uploads import receive_upload
+from backend.domain.shared.uploads import receive_or_refuse
 from backend.lib.ids import parse_id
-from backend.security.audit import Actor, AuditAction, record
+from backend.security.audit import Actor
 from backend.settings import get_settings
 from backend.storage import FileStore
 
@@ -28,17 +27,8 @@ async def upload_workbook(
     """multipart: `file` (the workbook), optional `enterprise_id` (default: the account's own
     enterprise), optional `dry_run=1`. Nothing is kept when the workbook has errors."""
     settings = get_settings()
-    try:
-        form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
-    except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
-        reason = exc.message if isinstance(exc, DomainError) else exc.detail
-        await record(
-            AuditAction.UPLOAD_REFUSED,
-            actor,
-            entity="list_version",
-            changes={"status": exc.status_code, "reason": reason},
-        )
-        raise
+    limit = settings.max_upload_mb * 1024 * 1024
+    form = await receive_or_refuse(request, store, limit, actor, "list_version")
     try:
         if len(form.files) != 1:
             raise Invalid("请上传一个三张清单工作簿（.xlsx）。")

@@ -4,15 +4,26 @@ e-mail exists exactly when its message does and nothing is lost between the two.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
+from piccolo.columns import Column
+
+from backend.db.bulk import insert_rows
 from backend.db.tables import Account, Notification
 from backend.domain.mail.compose import MailFacts
 from backend.domain.mail.outbox import Letter, enqueue
 from backend.rules.messages import NotificationKind
 
-CHUNK = 500
+COLUMNS: list[Column] = [
+    Notification.recipient,
+    Notification.enterprise,
+    Notification.kind,
+    Notification.title,
+    Notification.body,
+    Notification.link,
+    Notification.created_at,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +42,15 @@ async def deliver(messages: list[Outgoing]) -> list[int]:
     Call it inside the transaction that makes the event happen."""
     if not messages:
         return []
-    rows: list[Any] = [
-        Notification(
-            recipient=m.recipient,
-            enterprise=m.enterprise,
-            kind=m.kind.value,
-            title=m.title[:200],
-            body=m.body[:4000],
-            link=m.link[:255],
-        )
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        (m.recipient, m.enterprise, m.kind.value, m.title[:200], m.body[:4000], m.link[:255], now)
         for m in messages
     ]
-    ids: list[int] = []
-    for start in range(0, len(rows), CHUNK):  # within both engines' parameter limits
-        created = await Notification.insert(*rows[start : start + CHUNK]).returning(Notification.id)
-        # Serial ids are drawn in VALUES order within one statement: sorted, they pair up with
-        # the rows whatever order RETURNING lists them in.
-        ids += sorted(r["id"] for r in created)
+    created = await insert_rows(Notification, COLUMNS, rows, returning=[Notification.id])
+    # Serial ids are drawn in VALUES order within one statement, and statements run in order:
+    # sorted, they pair up with the messages whatever order RETURNING lists them in.
+    ids = sorted(r["id"] for r in created)
     addresses = await _addresses({m.recipient for m in messages})
     letters = [
         Letter(

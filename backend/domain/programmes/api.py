@@ -33,6 +33,7 @@ def _obligation_json(row: dict[str, Any]) -> ObligationOut:
         programme_id=row["programme"],
         code=row["code"],
         title=row["title"],
+        short_title=row["short_title"],
         description=row["description"],
         clause=row["clause"],
         phase=row["phase"],

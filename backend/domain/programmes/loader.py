@@ -52,6 +52,7 @@ def expand_obligations(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "natural_key": f"{data['code']}:{item['code']}:{due_on.year}",
                     "code": item["code"],
                     "title": item["title"],
+                    "short_title": item.get("short_title") or item["title"][:6],
                     "description": item.get("description", ""),
                     "clause": item.get("clause", ""),
                     "phase": item.get("phase") or phase_of(due_on, phases),

@@ -37,6 +37,7 @@ class ObligationOut(msgspec.Struct, kw_only=True):
     programme_id: int
     code: str
     title: str
+    short_title: str  # a few characters, as under the code in a board column header
     description: str
     clause: str
     phase: str

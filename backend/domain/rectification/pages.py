@@ -12,6 +12,8 @@ from litestar.response import Redirect, Template
 
 from backend.db.tables import ReferenceItem
 from backend.domain.errors import DomainError, Invalid
+from backend.domain.rectification.ledger import COLUMNS as LEDGER_COLUMNS
+from backend.domain.rectification.ledger import import_ledger
 from backend.domain.rectification.params import (
     finding_from_form,
     parse_as_of,
@@ -272,6 +274,39 @@ class RectificationController(Controller):
         self, request: Request, actor: ActorDep, tenancy: TenancyDep, finding_id: FromPath[int]
     ) -> Template | Redirect:
         return await self._verify(request, actor, tenancy, finding_id, False)
+
+    @get("/findings/import", name="findings:import", opt=RAISE)
+    async def import_form(self) -> Template:
+        context = {"columns": LEDGER_COLUMNS, "active_menu": "findings"}
+        return Template(template_name="rectification/import.html", context=context)
+
+    @post("/findings/import", opt=RAISE, status_code=200, request_max_body_size=64 * 1024 * 1024)
+    async def import_ledger(
+        self, request: HTMXRequest, actor: ActorDep, tenancy: TenancyDep, store: StoreDep
+    ) -> Template:
+        """Sent by htmx as multipart: the workbook, and check_only=1 to store nothing."""
+        errors: list[str] = []
+        stored = 0
+        try:
+            upload = await receive_upload(request, store, 32 * 1024 * 1024)
+            try:
+                if not upload.files:
+                    raise Invalid("请选择要导入的整改台账工作簿。")
+                data = upload.files[0].temp_path.read_bytes()
+                check_only = upload.fields.get("check_only", "") in {"1", "on"}
+                stored, problems = await import_ledger(
+                    data, actor=actor, scope=tenancy, dry_run=check_only
+                )
+                errors = [str(p) for p in problems]
+            finally:
+                upload.discard()
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            errors = [exc.message]
+            check_only = False
+        context = {"errors": errors, "stored": stored, "check_only": check_only}
+        return Template(template_name="rectification/_import_result.html", context=context)
 
     @get("/inspections", name="inspections:list", opt=VIEW)
     async def inspections(

@@ -382,3 +382,28 @@ async def open_counts(
         entry["open"] += 1
         entry["overdue"] += 1 if r["overdue"] else 0
     return counts
+
+
+async def histories(ids: list[int], as_of: dt.datetime) -> dict[int, list[dict[str, Any]]]:
+    """Each finding's entries up to the instant, with their evidence file names (the export)."""
+    events = await _events_of(ids)
+    event_ids = [e["id"] for items in events.values() for e in items] or [0]
+    names: dict[int, list[str]] = {}
+    for start in range(0, len(event_ids), 500):
+        for f in await FindingFile.select(FindingFile.event, FindingFile.original_name).where(
+            FindingFile.event.is_in(event_ids[start : start + 500])
+        ):
+            names.setdefault(f["event"], []).append(f["original_name"])
+    return {
+        finding: [
+            {
+                **e,
+                "happened_at": as_utc(e["happened_at"]),
+                "kind_label": FindingEventKind.label_of(e["kind"]),
+                "file_names": names.get(e["id"], []),
+            }
+            for e in items
+            if as_utc(e["happened_at"]) <= as_of  # type: ignore[operator]
+        ]
+        for finding, items in events.items()
+    }

@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from piccolo.columns import Column
+
+from backend.db.bulk import insert_rows
 from backend.db.tables import ReminderLog
 from backend.db.tables.reminders import dedupe_key
 from backend.db.transactions import write_transaction
@@ -72,9 +75,9 @@ def message(candidate: Candidate, as_of: dt.datetime) -> tuple[str, str]:
     if step.kind is ReminderKind.OVERDUE:
         late = (local_date(as_of) - step.target_on).days
         return (
-            f"【逾期提醒】{column.title} 已逾期 {late} 天",
+            f"【逾期提醒】{column.title} 已逾期 {late} 个自然日",
             f"{name}：「{column.title}」{clause}应于 {cn_date(step.target_on)} 前报送，"
-            f"至今尚未报送，已逾期 {late} 天。请尽快在工作台报送。",
+            f"至今尚未报送，已逾期 {late} 个自然日。请尽快在工作台报送。",
         )
     if step.kind is ReminderKind.BEFORE_RESUBMIT:
         return (
@@ -109,18 +112,39 @@ BATCH = 250
 ROWS_PER_STATEMENT = 500
 
 
-def _ledger_row(candidate: Candidate, recipient: int, key: str) -> ReminderLog:
+LEDGER_COLUMNS: list[Column] = [
+    ReminderLog.dedupe_key,
+    ReminderLog.enterprise,
+    ReminderLog.obligation,
+    ReminderLog.recipient,
+    ReminderLog.kind,
+    ReminderLog.step,
+    ReminderLog.target_on,
+    ReminderLog.fires_on,
+    ReminderLog.version_no,
+    ReminderLog.note,
+    ReminderLog.batch,
+    ReminderLog.created_at,
+]
+
+
+def _ledger_row(
+    candidate: Candidate, recipient: int, key: str, now: dt.datetime
+) -> tuple[Any, ...]:
     step = candidate.step
-    return ReminderLog(
-        dedupe_key=key,
-        enterprise=candidate.enterprise.id,
-        obligation=candidate.column.id,
-        recipient=recipient,
-        kind=step.kind.value,
-        step=step.offset,
-        target_on=step.target_on,
-        fires_on=step.fires_on,
-        version_no=step.version_no,
+    return (
+        key,
+        candidate.enterprise.id,
+        candidate.column.id,
+        recipient,
+        step.kind.value,
+        step.offset,
+        step.target_on,
+        step.fires_on,
+        step.version_no,
+        "",
+        "",
+        now,
     )
 
 
@@ -160,20 +184,21 @@ async def _send(batch: list[Candidate], as_of: dt.datetime) -> list[int]:
     inserted; returns how many per candidate. One transaction: a crash leaves none of it, so
     the next scan sends it again, once."""
     owner: dict[str, int] = {}
-    rows: list[ReminderLog] = []
+    rows: list[tuple[Any, ...]] = []
+    now = dt.datetime.now(dt.UTC)
     for index, candidate in enumerate(batch):
         for recipient, key in _keys(candidate).items():
             owner[key] = index
-            rows.append(_ledger_row(candidate, recipient, key))
+            rows.append(_ledger_row(candidate, recipient, key, now))
     counts = [0] * len(batch)
     async with write_transaction():
-        won: list[dict[str, Any]] = []
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            won += (
-                await ReminderLog.insert(*rows[start : start + ROWS_PER_STATEMENT])
-                .on_conflict(target=ReminderLog.dedupe_key, action="DO NOTHING")
-                .returning(ReminderLog.id, ReminderLog.recipient, ReminderLog.dedupe_key)
-            )
+        won = await insert_rows(
+            ReminderLog,
+            LEDGER_COLUMNS,
+            rows,
+            skip_conflicts_on=ReminderLog.dedupe_key,
+            returning=[ReminderLog.id, ReminderLog.recipient, ReminderLog.dedupe_key],
+        )
         for row in won:
             counts[owner[row["dedupe_key"]]] += 1
         ids = await deliver(
@@ -207,7 +232,7 @@ async def run_scan(
             result.sent.append(
                 Sent(
                     candidate.enterprise.name,
-                    f"{column.code}（{column.due_year}年）",
+                    f"{column.code}（{column.due_year}年度）",
                     candidate.step.kind,
                     title,
                     count,

@@ -50,11 +50,12 @@ class ReviewApiController(Controller):
         "other" needs a comment), comment, resubmit_by "YYYY-MM-DD" (default: 5 working days).
         Decides the latest version and releases at once; returns the submission detail."""
         if data.decision not in ("approve", "return"):
-            raise Invalid("decision 应为 approve（通过）或 return（退回修改）。")
+            # Chinese only, like every message; the codes are in the API's schema and docs.
+            raise Invalid("审核结论无效：接口只接受“通过”或“退回修改”（取值见 API 说明）。")
         try:
             resubmit_by = parse_date(data.resubmit_by)
         except ValueError as exc:
-            raise Invalid(f"重新报送期限（resubmit_by）：{exc}。") from None
+            raise Invalid(f"重新报送期限：{exc}。") from None
         await decide(
             submission_id,
             decision=data.decision,

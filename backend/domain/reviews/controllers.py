@@ -16,6 +16,7 @@ from backend.domain.reviews.pages import (
     obligation_options,
     review_context,
 )
+from backend.domain.reviews.queue import DEFAULT_SORT, SORT_KEYS
 from backend.domain.reviews.service import (
     decide,
     grant_exemption,
@@ -24,6 +25,7 @@ from backend.domain.reviews.service import (
     review_queue,
     revoke_exemption,
 )
+from backend.domain.shared.sorting import parse_sort
 from backend.domain.submissions.reads import file_for_download, submission_detail
 from backend.lib.ids import parse_id
 from backend.lib.timeutil import parse_date
@@ -96,17 +98,20 @@ class ReviewController(Controller):
                 error = error or "“等待天数”应为不小于 0 的整数，已忽略该条件。"
             else:
                 days = min(int(text), MAX_WAITING_DAYS)
+        sort = parse_sort(request.query_params.get("sort"), SORT_KEYS, DEFAULT_SORT)
         result = await review_queue(
             obligation_code=obligation,
             enterprise_q=q,
             min_days_waiting=days,
             page=page,
             page_size=PAGE_SIZE,
+            sort=sort,
         )
-        params = {"obligation": obligation, "q": q, "min_days": min_days}
+        params = {"obligation": obligation, "q": q, "min_days": min_days, "sort": sort.param}
         context: dict[str, Any] = {
             **result,
             "params": params,
+            "sort": sort,
             "obligations": await obligation_options(),
             "decision_labels": Decision.labels(),
             "notice": notice,

@@ -49,9 +49,11 @@ def validate(
         return Decision(decision, (grade or "").strip(), [], text, None)
     codes = list(dict.fromkeys(c.strip() for c in reasons if c and c.strip()))
     unknown = [c for c in codes if c not in ReturnReason.labels()]
-    if unknown:  # only a hand-made request gets here: the API lists its codes
-        allowed = "、".join(f"{r.value}（{r.label}）" for r in ReturnReason)
-        raise Invalid(f"退回原因代码无效：{'、'.join(unknown)}；可选：{allowed}。")
+    if unknown:  # only a hand-made request gets here: the API schema lists the codes
+        allowed = "、".join(r.label for r in ReturnReason)
+        raise Invalid(
+            f"退回原因无效（{len(unknown)} 项不可识别）：请从{allowed}中选择（取值见 API 说明）。"
+        )
     if decision == Verdict.RETURN and not codes:
         raise Invalid("退回修改须至少选择一项退回原因。")
     if ReturnReason.OTHER in codes and not text:

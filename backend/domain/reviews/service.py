@@ -98,7 +98,7 @@ async def _check_open(target: dict[str, Any], decision: str) -> None:
 
 def _notice(target: dict[str, Any], d: Decision) -> tuple[str, str]:
     title = (
-        f"【{Verdict(d.decision).notice}】{target['code']}（{target['due_year']}年）{target['title']}"
+        f"【{Verdict(d.decision).notice}】{target['code']}（{target['due_year']}年度）{target['title']}"
         f"（第 {target['latest_version']} 版）"
     )
     if d.decision == Verdict.APPROVE:

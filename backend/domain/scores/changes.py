@@ -33,7 +33,7 @@ async def _programme_and_check(year: int, *, unlocked: bool = True) -> dict[str,
     if year not in years:
         raise ScoreError(f"该工作方案的年度为 {years[0]}—{years[-1]} 年，请重新选择。")
     if unlocked and await active_lock(programme["id"], year) is not None:
-        raise ScoreError(f"{year} 年度得分已锁定，请先解锁再修改。")
+        raise ScoreError(f"{year}年度得分已锁定，请先解锁再修改。")
     return programme
 
 
@@ -188,11 +188,11 @@ async def lock_year(year: int, as_of: dt.date, actor: Actor) -> int:
         ).returning(ScoreLock.id)
         lock_id = int(rows[0]["id"])
         await record(
-            AuditAction.SCORE_ADJUST,
+            AuditAction.SCORE_LOCK,
             actor,
             entity="score_lock",
             entity_id=lock_id,
-            changes={"locked": True, "year": year, "as_of": as_of, "enterprises": len(scores)},
+            changes={"year": year, "as_of": as_of, "enterprises": len(scores)},
         )
     return lock_id
 
@@ -204,15 +204,15 @@ async def unlock_year(year: int, actor: Actor, reason: str) -> None:
     programme = await _programme_and_check(year, unlocked=False)
     lock = await active_lock(programme["id"], year)
     if lock is None:
-        raise ScoreError(f"{year} 年度得分未锁定。")
+        raise ScoreError(f"{year}年度得分未锁定。")
     async with write_transaction():
         await ScoreLock.update(
             {ScoreLock.unlocked_at: dt.datetime.now(dt.UTC), ScoreLock.unlocked_by: actor.id}
         ).where(ScoreLock.id == lock["id"])
         await record(
-            AuditAction.SCORE_ADJUST,
+            AuditAction.SCORE_UNLOCK,
             actor,
             entity="score_lock",
             entity_id=lock["id"],
-            changes={"unlocked": True, "year": year, "reason": reason[:500]},
+            changes={"year": year, "reason": reason[:500]},
         )

@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from backend.db.tables import Enterprise
+from backend.domain.shared.sorting import SortKey
 from backend.rules.cohorts import Cohort, cohort_of
 
 ENTERPRISE_COLUMNS = (
@@ -160,3 +161,15 @@ def matches_query(row: EnterpriseRow, q: str) -> bool:
     """Every word of the query appears in the name, the short name or the credit code."""
     haystack = _fold(f"{row.name} {row.short_name} {row.credit_code}")
     return all(word in haystack for word in _fold(q).split())
+
+
+# The roster's sortable columns (企业名录, 企业管理); without a sort a roster keeps its own order
+# (groups, each followed by its subsidiaries).
+ENTERPRISE_SORT: dict[str, SortKey] = {
+    "name": lambda e: e.name,
+    "credit_code": lambda e: e.credit_code,
+    "cohort": lambda e: list(Cohort).index(e.cohort),
+    "tier": lambda e: e.tier,
+    "counsel": lambda e: e.has_general_counsel,
+    "active": lambda e: not e.active,
+}

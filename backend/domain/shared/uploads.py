@@ -15,10 +15,12 @@ from typing import BinaryIO
 
 import anyio.to_thread
 from litestar import Request
+from litestar.exceptions import HTTPException
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
-from backend.domain.errors import Invalid, TooLarge
+from backend.domain.errors import DomainError, Invalid, TooLarge
 from backend.rules.filetypes import Detected, RejectedFile, detect, secret_mark
+from backend.security.audit import Actor, AuditAction, record
 from backend.storage import FileStore
 
 MAX_FILES = 20
@@ -78,6 +80,31 @@ async def receive_upload(request: Request, store: FileStore, max_bytes: int) -> 
         form.discard()  # a refused, interrupted or failed upload leaves no temporary file
         raise
     return form
+
+
+# Litestar's own refusals (its body-size limit) carry English details; the log says it in Chinese.
+_HTTP_REASONS = {413: "上传内容超过大小限制", 400: "请求格式错误"}
+
+
+async def receive_or_refuse(
+    request: Request, store: FileStore, max_bytes: int, actor: Actor, entity: str
+) -> UploadForm:
+    """``receive_upload``; a refused upload (ours, or Litestar's body-size limit) is audited as
+    上传被拒绝 with its reason in Chinese, then the refusal stands."""
+    try:
+        return await receive_upload(request, store, max_bytes)
+    except (DomainError, HTTPException) as exc:
+        if isinstance(exc, DomainError):
+            reason = exc.message
+        else:
+            reason = _HTTP_REASONS.get(exc.status_code, "请求被拒绝")
+        await record(
+            AuditAction.UPLOAD_REFUSED,
+            actor,
+            entity=entity,
+            changes={"status": exc.status_code, "reason": reason},
+        )
+        raise
 
 
 def body_limit(max_file_bytes: int) -> int:

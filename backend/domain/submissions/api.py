@@ -6,13 +6,12 @@ import datetime as dt
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.exceptions import HTTPException
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath
 from litestar.response import File
 
-from backend.domain.errors import DomainError, Invalid, NotFound
-from backend.domain.shared.uploads import receive_upload
+from backend.domain.errors import Invalid, NotFound
+from backend.domain.shared.uploads import receive_or_refuse
 from backend.domain.submissions.reads import file_for_download
 from backend.domain.submissions.reads import submission_detail as load_detail
 from backend.domain.submissions.schemas import CreatedSubmissionOut, SubmissionOut
@@ -94,17 +93,8 @@ class SubmissionApiController(Controller):
         doc_no (发文字号), doc_on (YYYY-MM-DD), not_secret=1 (不涉密声明), and one or more
         `files`. Browsers must send X-CSRFToken; bearer clients need not."""
         settings = get_settings()
-        try:
-            form = await receive_upload(request, store, settings.max_upload_mb * 1024 * 1024)
-        except (DomainError, HTTPException) as exc:  # ours, or Litestar's body-size limit
-            reason = exc.message if isinstance(exc, DomainError) else exc.detail
-            await record(
-                AuditAction.UPLOAD_REFUSED,
-                actor,
-                entity="submission",
-                changes={"status": exc.status_code, "reason": reason},
-            )
-            raise
+        limit = settings.max_upload_mb * 1024 * 1024
+        form = await receive_or_refuse(request, store, limit, actor, "submission")
         try:
             new = parse_new_version(form.fields)
             created = await create_version(

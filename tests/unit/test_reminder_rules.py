@@ -96,4 +96,5 @@ def test_kinds_carry_chinese_labels() -> None:
         "before_due": "到期提醒",
         "overdue": "逾期提醒",
         "before_resubmit": "退回修改提醒",
+        "chase": "催报",  # sent by SASAC staff, recorded in the same ledger
     }

@@ -109,10 +109,14 @@ async def test_sql_and_python_agree_on_random_histories(programme: int) -> None:
     obligations = await Obligation.select(
         Obligation.id, Obligation.due_on, Obligation.applies_to
     ).order_by(Obligation.id)
-    cases = draw_examples(100)
-    assert len(cases) >= 60
+    cases = draw_examples(300)
+    assert len(cases) >= 100
     checked: dict[str, int] = {}
     for n, ex in enumerate(cases):
+        # At least 100 histories, and on until every status has been met: a fixed 100 once
+        # missed one status when the drawn histories shifted, which proves nothing either way.
+        if n >= 100 and len(checked) == 8:
+            break
         ob = obligations[ex.obligation % len(obligations)]
         due: dt.date = ob["due_on"]
         deadline = deadline_of(due)

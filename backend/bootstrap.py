@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
+from backend.db.board_triggers import ensure_board_triggers
 from backend.db.tables import Obligation
+from backend.domain.board.cells import refresh_board_cells
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.chases import chase_demo
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
@@ -44,6 +46,9 @@ async def migrate() -> None:
         raise RuntimeError(f"数据库迁移失败：{result.message}\n{captured.getvalue()}")
     # Idempotent: a database whose triggers were dropped gets them back at the next start.
     await ensure_audit_guards()
+    await ensure_board_triggers()
+    # A new or restored database rebuilds the board's spans here, not in a visitor's request.
+    await refresh_board_cells()
 
 
 async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = True) -> SeedReport:
@@ -61,4 +66,5 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         reminders = sent.messages
         await chase_demo(settings.due_soon_workdays)  # a few 催报 and one 通报 to look at
         await load_demo_mail()  # addresses, a few 发送记录 rows and the reviewers' digest
+        await refresh_board_cells()  # the demo's history, before the first visitor asks
     return SeedReport(programmes, summary, await demo_accounts(), reminders)

@@ -25,6 +25,7 @@ from piccolo.apps.migrations.tables import Migration  # noqa: E402
 from piccolo.table import create_db_tables, drop_db_tables  # noqa: E402
 
 from backend.app import create_app  # noqa: E402
+from backend.db.board_triggers import ensure_board_triggers  # noqa: E402
 from backend.db.lifespan import db_lifespan  # noqa: E402
 from backend.db.tables import ALL_TABLES  # noqa: E402
 from backend.domain.programmes.loader import load_all_programmes  # noqa: E402
@@ -53,6 +54,7 @@ async def reset_schema() -> None:
         settings.sqlite_path.unlink(missing_ok=True)
     await create_db_tables(*ALL_TABLES)
     await ensure_audit_guards()  # the migrations' append-only triggers, here too
+    await ensure_board_triggers()  # and the board's marks of cells to rebuild
     await mark_migrations_run()  # what `hegui migrate` records, so /readyz sees a current schema
 
 

@@ -2,6 +2,7 @@
 so that the schema ports to PostgreSQL-compatible domestic databases (达梦、人大金仓、openGauss)."""
 
 from backend.db.tables.accounts import Account, AuditEvent, Notification
+from backend.db.tables.board import BoardCell, BoardCellDirty
 from backend.db.tables.enterprises import Enterprise
 from backend.db.tables.lists import ListExemption, ListNode, ListPost, ListRisk, ListVersion
 from backend.db.tables.mail import DigestLog, JobRun, MailOutbox
@@ -77,6 +78,8 @@ ALL_TABLES = (
     Finding,
     FindingEvent,
     FindingFile,
+    BoardCell,
+    BoardCellDirty,
 )
 
 __all__ = [
@@ -85,6 +88,8 @@ __all__ = [
     "ApiToken",
     "AppSetting",
     "AuditEvent",
+    "BoardCell",
+    "BoardCellDirty",
     "DigestLog",
     "EffectivenessRating",
     "Enterprise",

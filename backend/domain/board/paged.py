@@ -1,6 +1,7 @@
 """The board's page and API, computed in the database: only the page of rows comes back.
 
 A fixed number of statements whatever the roster (the programmes, the columns, then):
+0. whether any cell's facts changed since the spans were last rebuilt (`board/cells.py`);
 1. the summary: the per-column status counts, the number of rows and the page's groups, with
    the filter by status, all over every matching cell (`status_sql.status_ctes`);
 2. the page's enterprises (a few hundred rows at most);
@@ -20,6 +21,7 @@ from typing import Any
 
 from backend.db import fastread
 from backend.db.fastread import as_utc
+from backend.domain.board.cells import refresh_board_cells
 from backend.domain.board.service import (
     Board,
     BoardQuery,
@@ -67,8 +69,20 @@ def summary_sql(
     obligation_ids: list[int],
     window_workdays: int,
 ) -> str:
-    ctes = status_ctes(p, roster, obligation_ids, end_of_day(query.as_of), window_workdays)
+    ctes = status_ctes(
+        p, roster, obligation_ids, end_of_day(query.as_of), window_workdays, counts_only=True
+    )
     matched = _matched_sql(query.status, p, query.cohort)
+    # Without a status filter every cell of `st` belongs to a matched row (`st` holds the cells
+    # of the roster's reporters and of the groups covering its subsidiaries), so the counts
+    # need no second look at the rows: at province scale that look is a third of the time.
+    of_matched = (
+        ""
+        if query.status is None
+        else """
+WHERE rid IN (SELECT id FROM matched WHERE cohort <> 'SUB')
+   OR (applies_to = 'GRP_SUBS' AND rid IN (SELECT gid FROM matched WHERE cohort = 'SUB'))"""
+    )
     if query.page_size > 0:
         size, page = p.add(query.page_size, "bigint"), p.add(query.page, "bigint")
         last = f"((total + {size} - 1) / {size})"
@@ -94,12 +108,11 @@ ranked AS (
   SELECT gid, sec, row_number() OVER (ORDER BY sec, gid) AS rn, count(*) OVER () AS total
   FROM grp
 )
-SELECT 'c', oid, status, count(*) FROM st
-WHERE rid IN (SELECT id FROM matched WHERE cohort <> 'SUB')
-   OR (applies_to = 'GRP_SUBS' AND rid IN (SELECT gid FROM matched WHERE cohort = 'SUB'))
+SELECT 'c', oid, status, count(*) FROM st{of_matched}
 GROUP BY oid, status
 UNION ALL SELECT 'g', gid, CASE WHEN sec = 0 THEN 'u' ELSE '' END, total FROM ranked{window}
-UNION ALL SELECT 'o', 0, status, count(DISTINCT rid) FROM st GROUP BY status
+UNION ALL SELECT 'o', 0, status, count(*) FROM (SELECT DISTINCT rid, status FROM st) owing
+GROUP BY status
 UNION ALL SELECT 'n', 0, '', count(*) FROM matched{root}"""
 
 
@@ -156,6 +169,7 @@ async def page_cells(
 async def build_board_page(
     query: BoardQuery, window_workdays: int = 5, scope: int | None = None
 ) -> Board:
+    await refresh_board_cells()  # the spans of cells whose facts changed since the last read
     frame = await board_frame(query)
     columns = frame.columns
     obligation_ids = [c.id for c in columns]

@@ -1,19 +1,19 @@
-"""The cell rules of `backend/rules/cell_status.py` as SQL, parameterised by the as-of instant.
+"""The board's cells as SQL, parameterised by the as-of instant.
 
-The Python function stays the reference (a property test draws random histories and instants
-and checks both agree cell for cell, on SQLite and PostgreSQL). The statements here let the
-database do what the board needs of every cell: the status counts per column and the filter by
-status, so that only the page of rows asked for comes back to Python.
+`backend/rules/cell_status.py` stays the reference. Each cell's history is kept as spans of time
+in `board_cell` (`backend/rules/cell_spans.py`, made by calling the reference at every instant a
+fact takes effect); a statement here picks, for every cell of the rows asked for, the span that
+holds the instant, and works out the part that depends on the date alone. That lets the
+database do what the board needs of every cell (the status counts per column and the filter by
+status) so that only the page of rows asked for comes back to Python. A property test draws
+random histories and instants and checks the SQL and the reference agree cell for cell, on
+SQLite and PostgreSQL.
 
-How the rules translate:
+How the date-driven part translates:
 - a due date means the end of that day in Shanghai, so "an instant is after the deadline" is
   "its date in Shanghai is after the due date"; both engines compare dates, not instants;
 - 临期 counts working days back from the due date: the holiday calendar is Python's, so Python
-  passes the last due date that is 临期 on the as-of day (`due_soon_until`), a plain date;
-- only facts that existed at the instant count: versions submitted, reviews released and
-  exemptions granted (and not yet revoked) by then;
-- the first submission fixes the timeliness, and extensions count as they stood at that moment;
-- the decision is the latest released review of the latest version seen.
+  passes the last due date that is 临期 on the as-of day (`due_soon_until`), a plain date.
 
 A cell is (reporter, obligation): the enterprise itself, or for a subsidiary's 全级次 duty its
 group, whose one deliverable covers the subsidiary (`backend/rules/cohorts.py`)."""
@@ -29,7 +29,6 @@ from backend.rules.cell_status import due_soon_until
 
 # An enterprise's cohort (rules/cohorts.cohort_of) and who reports what (rules/cohorts.reports).
 COHORT_SQL = "CASE WHEN e.upgraded_mgmt THEN 'UPG7' WHEN e.parent IS NULL THEN 'T1' ELSE 'SUB' END"
-REPORTS_SQL = "o.applies_to IN ('ALL', 'GRP_SUBS') OR o.applies_to = c.cohort"
 
 
 @dataclass
@@ -58,28 +57,6 @@ class Params:
         if self.postgres:
             return f"({column} AT TIME ZONE 'Asia/Shanghai')::date"
         return f"date(substr({column}, 1, 19), '+8 hours')"
-
-    def latest_decision(self, version: str, at: str) -> str:
-        """The decision of the last review of `version` released by `at` (the first one made,
-        of reviews released at the same instant, as the Python path reads them in id order).
-        PostgreSQL aggregates over a join (a probe per cell would cost more at province
-        scale); SQLite, whose joins are loops anyway, probes the (version, released_at) index."""
-        if self.postgres:
-            return "(array_agg(r.decision ORDER BY r.released_at DESC, r.id))[1]"
-        return (
-            f"(SELECT r.decision FROM review r WHERE r.version = {version}"
-            f" AND r.state = 'released' AND r.released_at <= {at}"
-            " ORDER BY r.released_at DESC, r.id LIMIT 1)"
-        )
-
-    def latest_decision_join(self, version: str, at: str) -> str:
-        if not self.postgres:
-            return ""
-        return (
-            f"LEFT JOIN review r ON r.version = {version} AND r.state = 'released'"
-            f" AND r.released_at <= {at}\n"
-            "  GROUP BY se.rid, se.oid, se.first_at, se.latest_no, lv.submitted_at"
-        )
 
     def days(self, later: str, earlier: str) -> str:
         if self.postgres:
@@ -124,15 +101,34 @@ def status_ctes(
     obligation_ids: list[int],
     as_of: dt.datetime,
     window_workdays: int,
+    *,
+    counts_only: bool = False,
 ) -> str:
     """CTEs ending in `st(rid, oid, applies_to, status, due_on, first_at, last_at, latest_no,
-    days_late)`: one row per cell of the rows in `cand(id, gid, cohort)`."""
+    days_late)`: one row per cell of the rows in `cand(id, gid, cohort)`; with `counts_only`,
+    `st(rid, oid, applies_to, status)` (what the counts need, a third of the width at
+    province scale).
+
+    Each cell's span holding the instant comes from `board_cell` (kept by
+    `board/cells.refresh_board_cells`, which the caller runs first): what facts made of the cell
+    is already there, and only the date-driven part (未到期 / 临期 / 逾期未报 while nothing is
+    submitted) is worked out here from the span's effective due date."""
     as_of = as_of.astimezone(dt.UTC)
     day = local_date(as_of)
     at = p.add(as_of, "timestamptz")
     today = p.add(day, "date")
     soon = p.add(due_soon_until(day, window_workdays), "date")
-    first_day = p.local_date("first_at")
+    details = "" if counts_only else " b.first_at, b.last_at, b.latest_no, b.due_on,"
+    lateness = (
+        ""
+        if counts_only
+        else f""",
+    CASE
+      WHEN b.state <> 'nosub' THEN b.days_late
+      WHEN {today} > b.due_on THEN {p.days(today, "b.due_on")}
+      ELSE 0
+    END AS days_late"""
+    )
     return f"""
 cand AS MATERIALIZED (
   SELECT e.id, COALESCE(e.group_id, e.id) AS gid, {COHORT_SQL} AS cohort
@@ -141,77 +137,23 @@ cand AS MATERIALIZED (
 cols AS MATERIALIZED (
   SELECT o.id, o.due_on, o.applies_to FROM obligation o WHERE {p.ids("o.id", obligation_ids)}
 ),
-keys AS MATERIALIZED (
-  SELECT c.id AS rid, o.id AS oid, o.due_on, o.applies_to
-  FROM cand c JOIN cols o ON c.cohort <> 'SUB' AND ({REPORTS_SQL})
-  UNION ALL
-  SELECT g.gid, o.id, o.due_on, o.applies_to
-  FROM (SELECT DISTINCT gid FROM cand
-        WHERE cohort = 'SUB' AND gid NOT IN (SELECT id FROM cand WHERE cohort <> 'SUB')) g
-  JOIN cols o ON o.applies_to = 'GRP_SUBS'
+reporters AS MATERIALIZED (
+  SELECT id FROM cand WHERE cohort <> 'SUB'
 ),
-seen AS MATERIALIZED (
-  SELECT s.enterprise AS rid, s.obligation AS oid, s.id AS sid,
-         min(v.submitted_at) AS first_at, max(v.version_no) AS latest_no
-  FROM submission s JOIN submission_version v ON v.submission = s.id
-  WHERE {p.ids("s.obligation", obligation_ids)} AND v.submitted_at <= {at}
-    AND s.enterprise IN (SELECT rid FROM keys)
-  GROUP BY s.id, s.enterprise, s.obligation
-),
-latest AS MATERIALIZED (
-  SELECT se.rid, se.oid, se.first_at, se.latest_no, lv.submitted_at AS last_at,
-         {p.latest_decision("lv.id", at)} AS decision
-  FROM seen se
-  JOIN submission_version lv ON lv.submission = se.sid AND lv.version_no = se.latest_no
-  {p.latest_decision_join("lv.id", at)}
-),
-exempted AS MATERIALIZED (
-  SELECT DISTINCT x.enterprise AS rid, x.obligation AS oid
-  FROM exemption x
-  WHERE {p.ids("x.obligation", obligation_ids)} AND x.enterprise IN (SELECT rid FROM keys)
-    AND x.kind = 'exempt' AND x.granted_at <= {at}
-    AND (x.revoked_at IS NULL OR x.revoked_at > {at})
-),
-extended AS MATERIALIZED (
-  SELECT x.enterprise AS rid, x.obligation AS oid, max(x.extended_to) AS ext_due
-  FROM exemption x
-  LEFT JOIN seen se ON se.rid = x.enterprise AND se.oid = x.obligation
-  WHERE {p.ids("x.obligation", obligation_ids)} AND x.enterprise IN (SELECT rid FROM keys)
-    AND x.kind = 'extension' AND x.extended_to IS NOT NULL
-    AND x.granted_at <= COALESCE(se.first_at, {at})
-    AND (x.revoked_at IS NULL OR x.revoked_at > COALESCE(se.first_at, {at}))
-  GROUP BY x.enterprise, x.obligation
-),
-cells AS (
-  SELECT k.rid, k.oid, k.applies_to, k.due_on,
-         CASE WHEN xe.rid IS NULL THEN 0 ELSE 1 END AS exempt,
-         COALESCE(xt.ext_due, k.due_on) AS eff_due,
-         l.first_at, l.last_at, l.latest_no, l.decision
-  FROM keys k
-  LEFT JOIN exempted xe ON xe.rid = k.rid AND xe.oid = k.oid
-  LEFT JOIN extended xt ON xt.rid = k.rid AND xt.oid = k.oid
-  LEFT JOIN latest l ON l.rid = k.rid AND l.oid = k.oid
+covering AS MATERIALIZED (
+  SELECT DISTINCT gid FROM cand
+  WHERE cohort = 'SUB' AND gid NOT IN (SELECT id FROM reporters)
 ),
 st AS MATERIALIZED (
-  SELECT rid, oid, applies_to, first_at, last_at, latest_no,
-    CASE WHEN exempt = 1 THEN due_on ELSE eff_due END AS due_on,
+  SELECT b.rid, b.oid, b.applies_to,{details}
     CASE
-      WHEN exempt = 1 THEN 'exempt'
-      WHEN first_at IS NULL THEN
-        CASE WHEN {today} > eff_due THEN 'overdue'
-             WHEN eff_due <= {soon} THEN 'due_soon'
-             ELSE 'not_due' END
-      WHEN decision IS NULL THEN 'submitted'
-      WHEN decision = 'approve' THEN
-        CASE WHEN {first_day} <= eff_due THEN 'approved' ELSE 'approved_late' END
-      ELSE 'returned'
-    END AS status,
-    CASE
-      WHEN exempt = 1 THEN 0
-      WHEN first_at IS NULL THEN
-        CASE WHEN {today} > eff_due THEN {p.days(today, "eff_due")} ELSE 0 END
-      WHEN {first_day} <= eff_due THEN 0
-      ELSE {p.days(first_day, "eff_due")}
-    END AS days_late
-  FROM cells
+      WHEN b.state <> 'nosub' THEN b.state
+      WHEN {today} > b.due_on THEN 'overdue'
+      WHEN b.due_on <= {soon} THEN 'due_soon'
+      ELSE 'not_due'
+    END AS status{lateness}
+  FROM board_cell b
+  WHERE {p.ids("b.oid", obligation_ids)} AND b.valid_from <= {at} AND b.valid_to > {at}
+    AND (b.rid IN (SELECT id FROM reporters)
+         OR (b.applies_to = 'GRP_SUBS' AND b.rid IN (SELECT gid FROM covering)))
 )"""

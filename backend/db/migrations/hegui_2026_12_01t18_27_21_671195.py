@@ -7,7 +7,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-12-01T18:27:21:671195"
 VERSION = "1.38.0"
-DESCRIPTION = "board cells as spans of time, the marks of cells to rebuild, and their triggers"
+DESCRIPTION = "board cells as spans of time, and the marks of cells to rebuild"
 
 
 async def forwards():
@@ -301,20 +301,4 @@ async def forwards():
         schema=None,
     )
 
-    async def triggers() -> None:
-        from backend.db.board_triggers import ensure_board_triggers
-        from backend.db.tables import BoardCellDirty
-
-        await ensure_board_triggers()
-        await BoardCellDirty.raw(  # every cell, rebuilt by the next board read (or `migrate`)
-            "INSERT INTO board_cell_dirty (enterprise, obligation) VALUES (NULL, NULL)"
-        )
-
-    async def drop_triggers() -> None:
-        from backend.db.board_triggers import drop_board_triggers
-
-        await drop_board_triggers()
-
-    manager.add_raw(triggers)
-    manager.add_raw_backwards(drop_triggers)
     return manager

@@ -66,7 +66,6 @@ ALL_TABLES = (
     ListExemption,
     MfaFactor,
     MfaRecoveryCode,
-    ReminderLog,
     MailOutbox,
     DigestLog,
     JobRun,
@@ -77,6 +76,7 @@ ALL_TABLES = (
     Finding,
     FindingEvent,
     FindingFile,
+    ReminderLog,  # after Finding: a reminder may be about a finding
 )
 
 __all__ = [

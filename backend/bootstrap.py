@@ -15,12 +15,14 @@ from backend.db.tables import Obligation
 from backend.domain.board.cells import refresh_board_cells
 from backend.domain.demo.accounts import DemoAccount, create_demo_accounts, demo_accounts
 from backend.domain.demo.chases import chase_demo
+from backend.domain.demo.findings import load_demo_finding_due_soon
 from backend.domain.demo.generator import DemoSummary, database_is_empty, load_demo
 from backend.domain.demo.lists import load_demo_lists
 from backend.domain.demo.mail import load_demo_mail
 from backend.domain.demo.ratings import lock_first_demo_year, rate_demo_groups
 from backend.domain.programmes.loader import LoadResult, load_all_programmes
 from backend.domain.reminders.scan import run_scan
+from backend.lib.timeutil import today
 from backend.security.audit_guard import ensure_audit_guards
 from backend.settings import Settings
 from backend.storage import FileStore
@@ -61,6 +63,7 @@ async def seed(settings: Settings, *, demo: bool, demo_only_if_empty: bool = Tru
         await rate_demo_groups(years)
         await lock_first_demo_year(years)  # the 2023 scores published: shown on the 工作台
         await load_demo_lists()
+        await load_demo_finding_due_soon(today())  # a 整改到期提醒 in the first scan
         # The reminders due today, so a newcomer finds some in 消息 and in the ledger.
         sent = await run_scan(dt.datetime.now(dt.UTC), settings.due_soon_workdays)
         reminders = sent.messages

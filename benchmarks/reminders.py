@@ -6,7 +6,8 @@ enterprises.
 
 Generates the roster and reporting history as benchmarks/board.py does (its `generate` and
 `reset_schema` are reused), with two enterprise accounts per group (one with an e-mail address,
-so each reminder also queues an outbox e-mail) and SMTP configured (never contacted: the scan
+so each reminder also queues an outbox e-mail) and two 整改台账 findings per group (one due in
+five working days, one overdue) and SMTP configured (never contacted: the scan
 only queues). Then, per size:
 
 - the first scan as of `--as-of`: every current step written (ledger, messages, outbox), timed
@@ -35,7 +36,6 @@ from board import (
     ROOT,
     QueryCounter,
     generate,
-    insert_chunks,
     machine_facts,
     reset_schema,
     setup_env,
@@ -56,6 +56,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+async def insert_chunks(table: Any, rows: list[Any]) -> None:
+    """Piccolo objects in statements of 500 rows (a few thousand accounts and findings)."""
+    for start in range(0, len(rows), 500):
+        await table.insert(*rows[start : start + 500])
+
+
 async def add_accounts() -> int:
     from backend.db.tables import Account, Enterprise
 
@@ -73,6 +79,33 @@ async def add_accounts() -> int:
                 )
             )
     await insert_chunks(Account, rows)
+    return len(rows)
+
+
+async def add_findings(as_of: dt.date) -> int:
+    """Two 整改台账 findings per group: one due in five working days (a reminder before its
+    deadline) and one overdue since a month (overdue notices), each with its history."""
+    from backend.db.tables import Enterprise, Finding, FindingEvent
+    from backend.lib.timeutil import TZ
+    from backend.rules.workdays import add_workdays
+
+    raised = dt.datetime(as_of.year, as_of.month, as_of.day, 9, tzinfo=TZ) - dt.timedelta(days=60)
+    groups = await Enterprise.select(Enterprise.id).where(Enterprise.parent.is_null())
+    deadlines = (add_workdays(as_of, 5), as_of - dt.timedelta(days=30))
+    rows = [
+        Finding(source="sasac_supervision", enterprise=g["id"], group_id=g["id"],
+                description="合同审查流程未嵌入签约环节（基准测试）", severity="general",
+                rectification_type="deadline", deadline=deadline, raised_at=raised)
+        for deadline in deadlines
+        for g in groups
+    ]  # fmt: skip
+    ids: list[int] = []
+    for start in range(0, len(rows), 500):
+        made = await Finding.insert(*rows[start : start + 500]).returning(Finding.id)
+        ids += [r["id"] for r in made]
+    await insert_chunks(
+        FindingEvent, [FindingEvent(finding=i, kind="raised", happened_at=raised) for i in ids]
+    )
     return len(rows)
 
 
@@ -102,6 +135,7 @@ async def run_size(groups: int, args: argparse.Namespace, counter: QueryCounter)
     await load_all_programmes(ROOT / "seed")
     data = await generate(groups, args.subsidiaries_per_group, as_of_day)
     data["accounts"] = await add_accounts()
+    data["findings"] = await add_findings(as_of_day)
     moment = dt.datetime(as_of_day.year, as_of_day.month, as_of_day.day, 9, tzinfo=TZ)
     first: list[float] = []
     first_statements = 0

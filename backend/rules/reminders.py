@@ -14,6 +14,8 @@ from typing import Any
 from backend.lib.labels import LabelledEnum
 from backend.lib.timeutil import deadline_of, local_date
 from backend.rules.cell_status import CellState, Status
+from backend.rules.rectification.status import FindingState
+from backend.rules.rectification.vocabulary import FindingStatus
 from backend.rules.workdays import add_workdays, subtract_workdays, workdays_between
 
 
@@ -110,6 +112,26 @@ def due_step(
             today,
             state.version_no,
         )
+    return None
+
+
+def finding_step(
+    state: FindingState, as_of: dt.datetime, policy: ReminderPolicy
+) -> ReminderStep | None:
+    """The one reminder step current for a 整改台账 finding, with the same steps as a cell:
+    before its 整改时限 at the policy's offsets, then overdue on the first working day after
+    and every so many working days while it stays overdue.
+
+    Nothing is owed once the enterprise has asked for 销号 (it waits on SASAC then, even if
+    the request came late), nor for a closed finding (已销号, 长期坚持中)."""
+    if state.pending_request_at is not None:
+        return None
+    today = local_date(as_of)
+    due_on = local_date(state.deadline)
+    if state.status in (FindingStatus.NOT_STARTED, FindingStatus.IN_PROGRESS):
+        return _latest_before(ReminderKind.BEFORE_DUE, due_on, policy.before_due, today, 0)
+    if state.status is FindingStatus.OVERDUE:
+        return _overdue_step(due_on, today, policy)
     return None
 
 

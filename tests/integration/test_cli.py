@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -34,6 +35,14 @@ def test_seed_is_idempotent_and_demo_only_fills_an_empty_database(tmp_path: Path
     assert "24 个节点任务（无变化）" in second.stdout
     assert "未载入演示数据" in second.stdout
     assert "条督办提醒" in first.stdout and "条督办提醒" not in second.stdout
+    # the first scan reminded about 整改台账 findings too: the demo has one due in 5 working days
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(tmp_path / "hegui.sqlite3")) as con:
+        found = con.execute(
+            "SELECT kind, step FROM reminder_log WHERE finding IS NOT NULL AND obligation IS NULL"
+        ).fetchall()
+    assert ("before_due", 5) in found
     assert (tmp_path / "hegui.sqlite3").exists()
     assert any((tmp_path / "storage").rglob("*"))
 
@@ -68,6 +77,7 @@ def test_remind_scan_from_the_shell_sends_once(tmp_path: Path) -> None:
     assert dry.returncode == 0, dry.stderr
     assert "截至 2024年12月30日 09:00：将发送" in dry.stdout
     assert "到期提醒｜" in dry.stdout and "距报送截止还有 1 个工作日" in dry.stdout
+    assert "逾期提醒｜" in dry.stdout and "｜整改问题：" in dry.stdout  # findings too
     sent = hegui("remind", "scan", "--as-of", "2024-12-30T09:00", var_dir=tmp_path)
     assert sent.returncode == 0, sent.stderr
     # the dry run listed exactly what the real run then sent

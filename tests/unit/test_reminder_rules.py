@@ -98,3 +98,41 @@ def test_kinds_carry_chinese_labels() -> None:
         "before_resubmit": "退回修改提醒",
         "chase": "催报",  # sent by SASAC staff, recorded in the same ledger
     }
+
+
+def finding_step_at(moment: dt.datetime, *events: tuple[str, dt.datetime], kind: str = "deadline"):  # type: ignore[no-untyped-def]
+    from backend.rules.rectification.status import EventFact, FindingFacts, finding_state
+    from backend.rules.reminders import finding_step
+
+    facts = FindingFacts(at(2024, 9, 2), DUE, kind, tuple(EventFact(k, t) for k, t in events))
+    state = finding_state(facts, moment)
+    assert state is not None
+    step = finding_step(state, moment, POLICY)
+    return None if step is None else (step.kind.value, step.offset)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (at(2024, 12, 16), None),
+        (at(2024, 12, 17), ("before_due", 10)),
+        (at(2024, 12, 24), ("before_due", 5)),
+        (at(2024, 12, 30), ("before_due", 1)),
+        (at(2025, 1, 1, 12), None),  # 逾期 on a holiday: the notice waits for a working day
+        (at(2025, 1, 2), ("overdue", 1)),
+        (at(2025, 1, 9), ("overdue", 6)),
+    ],
+)
+def test_a_finding_is_reminded_like_a_cell(moment: dt.datetime, expected: object) -> None:
+    assert finding_step_at(moment, ("progress", at(2024, 10, 8))) == expected
+
+
+def test_a_finding_waiting_on_sasac_or_closed_gets_nothing() -> None:
+    asked = ("close_request", at(2024, 12, 20))
+    assert finding_step_at(at(2024, 12, 30), asked) is None  # 已完成待核验
+    assert finding_step_at(at(2025, 1, 9), asked, ("rejected", at(2025, 1, 3))) == ("overdue", 6)
+    closed = (asked, ("closed", at(2024, 12, 23)))
+    assert finding_step_at(at(2024, 12, 30), *closed) is None  # 已销号
+    assert finding_step_at(at(2025, 1, 9), *closed, kind="long_term") is None  # 长期坚持中
+    late = ("close_request", at(2025, 1, 3))
+    assert finding_step_at(at(2025, 1, 9), late) is None  # asked late: 逾期, but SASAC's turn

@@ -67,7 +67,6 @@ ALL_TABLES = (
     ListExemption,
     MfaFactor,
     MfaRecoveryCode,
-    ReminderLog,
     MailOutbox,
     DigestLog,
     JobRun,
@@ -78,6 +77,7 @@ ALL_TABLES = (
     Finding,
     FindingEvent,
     FindingFile,
+    ReminderLog,  # after Finding: a reminder may be about a finding
     BoardCell,
     BoardCellDirty,
 )

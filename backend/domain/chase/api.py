@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 
@@ -16,6 +18,7 @@ from backend.domain.chase.schemas import (
 from backend.domain.chase.service import new_batch, send_chase
 from backend.domain.chase.targets import resolve
 from backend.domain.errors import Invalid
+from backend.domain.reminders.findings import shorten
 from backend.lib.ids import id_in_range
 from backend.lib.timeutil import today
 from backend.rules.chase import MAX_CELLS, clean_message
@@ -25,6 +28,14 @@ from backend.security.policy import Access
 from backend.settings import get_settings
 from backend.web.dependencies import TenancyDep
 from backend.web.params import OptionalQueryInt, QueryPage
+
+
+def _subject(row: dict[str, Any]) -> str:
+    """What a ledger row is about, as users read it: the obligation's code and year, or the
+    finding's description (shortened)."""
+    if row["obligation"] is None:
+        return f"整改问题：{shorten(row['finding_description'] or '')}"
+    return f"{row['code']}（{row['due_year']}年）"
 
 
 class ReminderApiController(Controller):
@@ -86,7 +97,8 @@ class ReminderApiController(Controller):
         page_size: QueryPage = 50,
     ) -> ReminderPageOut:
         """The ledger, newest first: one row per reminder (or 催报) and recipient. kind is
-        before_due, overdue, before_resubmit or chase. An enterprise account sees its own
+        before_due, overdue, before_resubmit or chase. A reminder about a 整改台账 finding has
+        finding_id set and obligation_id null. An enterprise account sees its own
         group's rows; another group's enterprise answers 404."""
         rows, total = await ledger_page(
             tenancy,
@@ -105,7 +117,8 @@ class ReminderApiController(Controller):
                     enterprise_id=r["enterprise"],
                     enterprise=r["enterprise_name"] or "",
                     obligation_id=r["obligation"],
-                    obligation=f"{r['code']}（{r['due_year']}年）",
+                    obligation=_subject(r),
+                    finding_id=r["finding"],
                     recipient_id=r["recipient"],
                     recipient=r["recipient_name"] or "",
                     step=r["step"],

@@ -1,5 +1,6 @@
-"""The reminder ledger as a list: scheduled reminders and 催报, newest first, narrowed to what
-the reader may see (an enterprise account: its own group's rows only)."""
+"""The reminder ledger as a list: scheduled reminders (about reporting cells and 整改台账
+findings) and 催报, newest first, narrowed to what the reader may see (an enterprise account:
+its own group's rows only)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ COLUMNS = (
     ReminderLog.obligation,
     ReminderLog.obligation.code.as_alias("code"),
     ReminderLog.obligation.due_year.as_alias("due_year"),
+    ReminderLog.finding,
+    ReminderLog.finding.description.as_alias("finding_description"),
     ReminderLog.recipient,
     ReminderLog.recipient.display_name.as_alias("recipient_name"),
     ReminderLog.step,

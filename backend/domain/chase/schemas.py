@@ -36,8 +36,9 @@ class ReminderOut(msgspec.Struct, kw_only=True):
     kind_label: str  # 到期提醒 / 逾期提醒 / 退回修改提醒 / 催报
     enterprise_id: int
     enterprise: str
-    obligation_id: int
-    obligation: str  # code and year, e.g. "B1（2024年）"
+    obligation_id: int | None  # null for a finding's reminder
+    obligation: str  # code and year, e.g. "B1（2024年）"; for a finding "整改问题：…" (its text)
+    finding_id: int | None = None  # the 整改台账 finding a reminder is about (then no obligation)
     recipient_id: int
     recipient: str
     step: int  # working days before (before_*) or after (overdue) the target date; 0 for 催报

@@ -19,6 +19,7 @@ from backend.db.tables import (
     InspectionScope,
 )
 from backend.lib.timeutil import TZ
+from backend.rules.workdays import add_workdays
 
 DIMENSIONS = ("organisation", "rules", "mechanism", "effectiveness")
 RATINGS = ("excellent", "good", "pass", "fail")
@@ -165,3 +166,46 @@ async def _finding(
         ]
     )
     return 1
+
+
+async def load_demo_finding_due_soon(today: dt.date) -> int | None:
+    """One finding of the demo clerk's group due in five working days, so the first reminder
+    scan sends a 整改到期提醒 besides the overdue ones (None without the demo accounts)."""
+    clerk = (
+        await Account.select(Account.enterprise, Account.enterprise.group_id.as_alias("group_id"))
+        .where(Account.username == "qiye_user")
+        .first()
+    )
+    if clerk is None or clerk["enterprise"] is None:
+        return None
+    raised_on = today - dt.timedelta(days=20)
+    domain, link, text, cause = PROBLEMS[0]
+    inserted = await Finding.insert(
+        Finding(
+            source="self",
+            enterprise=clerk["enterprise"],
+            group_id=clerk["group_id"] or clerk["enterprise"],
+            domain=domain,
+            key_link=link,
+            description=text,
+            severity="serious",
+            cause=cause,
+            measures="将合规审查嵌入合同签约流程，复核近一年重要合同",
+            rectification_type="deadline",
+            owner_unit=UNITS[0],
+            owner_name=OWNERS[0],
+            deadline=add_workdays(today, 5),
+            raised_at=_at(raised_on),
+        )
+    ).returning(Finding.id)
+    finding = inserted[0]["id"]
+    await FindingEvent.insert(
+        FindingEvent(finding=finding, kind="raised", happened_at=_at(raised_on)),
+        FindingEvent(
+            finding=finding,
+            kind="progress",
+            happened_at=_at(raised_on + dt.timedelta(days=6)),
+            note="已制定整改方案，正在修订合同审查流程",
+        ),
+    )
+    return int(finding)

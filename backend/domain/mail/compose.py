@@ -19,7 +19,8 @@ class MailFacts:
     enterprise: str = ""
     obligation: str = ""
     clause: str = ""
-    due_on: dt.date | None = None
+    due_on: dt.date | None = None  # the due date, or a finding's 整改时限
+    finding: str = ""  # a 整改台账 finding's description (shortened), for its reminders
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def compose(
             "enterprise": facts.enterprise,
             "obligation": facts.obligation,
             "clause": facts.clause,
+            "finding": facts.finding,
             "due_on": cn_date(facts.due_on) if facts.due_on else "",
         },
     }

@@ -26,12 +26,12 @@ class Candidate:
     recipients: tuple[int, ...]  # the active enterprise accounts of the enterprise's group
 
 
-def _json(raw: object) -> dict[str, Any]:
+def load_json(raw: object) -> dict[str, Any]:
     value = json.loads(raw) if isinstance(raw, str) else raw
     return value if isinstance(value, dict) else {}
 
 
-async def _recipients_by_group() -> dict[int, list[int]]:
+async def recipients_by_group() -> dict[int, list[int]]:
     rows = await Account.select(
         Account.id, Account.enterprise, Account.enterprise.group_id.as_alias("group_id")
     ).where(
@@ -69,14 +69,14 @@ async def due_candidates(as_of: dt.datetime, window_workdays: int) -> list[Candi
     as_of = as_of.astimezone(dt.UTC)
     enterprises = await visible_enterprises()
     by_id = {e.id: e for e in enterprises}
-    groups = await _recipients_by_group()
+    groups = await recipients_by_group()
     resubmit = await _resubmit_deadlines(as_of)
     found: list[Candidate] = []
     for programme in await Programme.select(
         Programme.id, Programme.reminder_policy, Programme.reminder_override
     ):
         policy = effective_policy(
-            _json(programme["reminder_policy"]), _json(programme["reminder_override"])
+            load_json(programme["reminder_policy"]), load_json(programme["reminder_override"])
         )
         columns = await load_columns(programme["id"])
         facts = await load_facts([c.id for c in columns], as_of)

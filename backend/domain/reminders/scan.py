@@ -3,7 +3,8 @@ actually inserted, in the same transaction.
 
 Run twice, by two workers at once, or after downtime, it sends each step once: the ledger's
 unique key turns a repeat into `ON CONFLICT DO NOTHING`, and `RETURNING` names the rows this
-scan won, so the notification follows the insert and never a conflict."""
+scan won, so the notification follows the insert and never a conflict. Reporting cells and
+整改台账 findings (findings.py) go through the same ledger, messages and e-mail."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from backend.db.transactions import write_transaction
 from backend.domain.mail.compose import MailFacts
 from backend.domain.notifications.deliver import Outgoing, deliver
 from backend.domain.reminders.candidates import Candidate, due_candidates
+from backend.domain.reminders.findings import FindingCandidate, due_finding_candidates
 from backend.lib.timeutil import cn_date, local_date
 from backend.rules.messages import NotificationKind
 from backend.rules.reminders import ReminderKind
@@ -32,10 +34,13 @@ NOTIFICATION_KIND = {
 }
 
 
+Due = Candidate | FindingCandidate  # a reporting cell's step, or a finding's
+
+
 @dataclass(frozen=True, slots=True)
 class Sent:
     enterprise: str
-    obligation: str
+    obligation: str  # the cell's obligation and year, or "整改问题：…" for a finding
     kind: ReminderKind
     title: str
     recipients: int
@@ -52,7 +57,9 @@ class ScanResult:
         return sum(s.recipients for s in self.sent)
 
 
-def _keys(candidate: Candidate) -> dict[int, str]:
+def _keys(candidate: Due) -> dict[int, str]:
+    if isinstance(candidate, FindingCandidate):
+        return candidate.keys()
     step, column = candidate.step, candidate.column
     return {
         r: dedupe_key(
@@ -68,8 +75,10 @@ def _keys(candidate: Candidate) -> dict[int, str]:
     }
 
 
-def message(candidate: Candidate, as_of: dt.datetime) -> tuple[str, str]:
+def message(candidate: Due, as_of: dt.datetime) -> tuple[str, str]:
     """The Chinese title and body of one reminder."""
+    if isinstance(candidate, FindingCandidate):
+        return candidate.message(as_of)
     step, column, name = candidate.step, candidate.column, candidate.enterprise.name
     clause = f"（方案{column.clause}）" if column.clause else ""
     if step.kind is ReminderKind.OVERDUE:
@@ -92,7 +101,9 @@ def message(candidate: Candidate, as_of: dt.datetime) -> tuple[str, str]:
     )
 
 
-def _link(candidate: Candidate) -> str:
+def _link(candidate: Due) -> str:
+    if isinstance(candidate, FindingCandidate):
+        return candidate.link
     return f"/workspace?year={candidate.column.due_year}#item-{candidate.column.id}"
 
 
@@ -116,6 +127,7 @@ LEDGER_COLUMNS: list[Column] = [
     ReminderLog.dedupe_key,
     ReminderLog.enterprise,
     ReminderLog.obligation,
+    ReminderLog.finding,
     ReminderLog.recipient,
     ReminderLog.kind,
     ReminderLog.step,
@@ -128,14 +140,17 @@ LEDGER_COLUMNS: list[Column] = [
 ]
 
 
-def _ledger_row(
-    candidate: Candidate, recipient: int, key: str, now: dt.datetime
-) -> tuple[Any, ...]:
+def _ledger_row(candidate: Due, recipient: int, key: str, now: dt.datetime) -> tuple[Any, ...]:
     step = candidate.step
+    subject: tuple[int | None, int | None] = (
+        (None, candidate.finding_id)
+        if isinstance(candidate, FindingCandidate)
+        else (candidate.column.id, None)
+    )
     return (
         key,
         candidate.enterprise.id,
-        candidate.column.id,
+        *subject,  # obligation, finding: one of the two
         recipient,
         step.kind.value,
         step.offset,
@@ -148,7 +163,18 @@ def _ledger_row(
     )
 
 
-def _outgoing(candidate: Candidate, recipient: int, as_of: dt.datetime) -> Outgoing:
+def _facts(candidate: Due) -> MailFacts:
+    if isinstance(candidate, FindingCandidate):
+        return candidate.facts()
+    return MailFacts(
+        enterprise=candidate.enterprise.name,
+        obligation=candidate.column.title,
+        clause=candidate.column.clause or "",
+        due_on=candidate.step.target_on,
+    )
+
+
+def _outgoing(candidate: Due, recipient: int, as_of: dt.datetime) -> Outgoing:
     title, body = message(candidate, as_of)
     return Outgoing(
         recipient=recipient,
@@ -157,12 +183,7 @@ def _outgoing(candidate: Candidate, recipient: int, as_of: dt.datetime) -> Outgo
         body=body,
         link=_link(candidate),
         enterprise=candidate.enterprise.id,
-        facts=MailFacts(
-            enterprise=candidate.enterprise.name,
-            obligation=candidate.column.title,
-            clause=candidate.column.clause or "",
-            due_on=candidate.step.target_on,
-        ),
+        facts=_facts(candidate),
     )
 
 
@@ -179,7 +200,7 @@ async def _link_notifications(pairs: list[tuple[int, int]]) -> None:
         )
 
 
-async def _send(batch: list[Candidate], as_of: dt.datetime) -> list[int]:
+async def _send(batch: list[Due], as_of: dt.datetime) -> list[int]:
     """Ledger rows for a batch of steps, then a message (and e-mail) for each row this call
     inserted; returns how many per candidate. One transaction: a crash leaves none of it, so
     the next scan sends it again, once."""
@@ -210,12 +231,19 @@ async def _send(batch: list[Candidate], as_of: dt.datetime) -> list[int]:
     return counts
 
 
+def _subject(candidate: Due) -> str:
+    if isinstance(candidate, FindingCandidate):
+        return candidate.subject
+    return f"{candidate.column.code}（{candidate.column.due_year}年度）"
+
+
 async def run_scan(
     as_of: dt.datetime, window_workdays: int = 5, *, dry_run: bool = False
 ) -> ScanResult:
     """Send (or, dry, list) every reminder due as of `as_of` that the ledger has not seen."""
     result = ScanResult(as_of, dry_run)
-    candidates = await due_candidates(as_of, window_workdays)
+    candidates: list[Due] = [*await due_candidates(as_of, window_workdays)]
+    candidates += await due_finding_candidates(as_of)
     known = await _already_sent([k for c in candidates for k in _keys(c).values()])
     if dry_run:
         counts = [sum(1 for k in _keys(c).values() if k not in known) for c in candidates]
@@ -228,11 +256,10 @@ async def run_scan(
     for candidate, count in zip(candidates, counts, strict=True):
         if count:
             title = message(candidate, as_of)[0]
-            column = candidate.column
             result.sent.append(
                 Sent(
                     candidate.enterprise.name,
-                    f"{column.code}（{column.due_year}年度）",
+                    _subject(candidate),
                     candidate.step.kind,
                     title,
                     count,
